@@ -1,0 +1,26 @@
+"""bisum: bilingual (English + Chinese) summarizer for machine-translated financial news.
+
+    from pipeline import summarize
+    result = summarize("article text ...")          # Result: cleaned_text, edits, summary_en, summary_zh, ...
+
+or, through Hugging Face: `transformers.pipeline("bilingual-summarization")` (registered on import).
+"""
+from __future__ import annotations
+
+from .config import Config, load_config
+from .core import BilingualSummarizer
+from .errors import BisumError
+from .hf_pipeline import register as _register
+from .schema import Article, Result
+
+__version__ = "0.1.0"
+
+_register()
+
+
+def summarize(text: str, *, id: str = "doc-1", title: str | None = None, config: str | Config | None = None) -> Result:
+    """Summarize one article with the given config (default: the embedded default)."""
+    return BilingualSummarizer(config).run(Article(id=id, text=text, title=title))
+
+
+__all__ = ["Article", "BilingualSummarizer", "BisumError", "Config", "Result", "load_config", "summarize"]

@@ -1,0 +1,357 @@
+"""Cleaning stage: removes machine-translation residue and repairs text, recording every edit.
+
+All rules look at the ORIGINAL text and propose edits in its coordinates; overlapping proposals are
+resolved (sentence removals win) and applied once. So each edit's offsets index the original, and
+`restore_original(cleaned, edits)` rebuilds it exactly.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+from dataclasses import dataclass
+
+import ftfy
+import regex
+
+from .config import CleanConfig
+from .schema import CleanResult, Edit, Flag, Lang, Sentence
+from .segment import split_sentences
+
+# ftfy limited to encoding repair: quotes, character width and ligatures are the author's, not damage.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=False,
+)
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
+_PRONOUN = r"(?:it|this|that|there|he|she|they|we|i|you|which|these|those)"
+_AUX = r"(?:is|was|are|were|be|been|does|did|do|has|had|have|will|would|can|could|shall|should|may|might|must)"
+# Romanised endings of Japanese / Chinese sentences left behind by MT ("Ta." from 他, "desu").
+_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni)\.")
+_DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\.")
+_FUNCTION_WORDS = regex.compile(
+    rf"(?i)(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by)"
+    rf"(?:\s+(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by))?\."
+)
+_ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦][。．.]")
+_TRUNCATED_END = regex.compile(
+    r"(?i)\b(?:to|of|for|with|on|at|by|from|about|into|onto|the|a|an|and|or|than|such as|including)\.$"
+)
+_LIGHT_VERB_END = regex.compile(
+    r"(?i)\b(?:pay|pays|paid|paying)\s+(?:more\s+|close\s+|special\s+|greater\s+|much\s+)?attention\.$"
+    r"|\b(?:attach|attaches|attached)\s+(?:great\s+|more\s+)?importance\.$"
+    r"|\b(?:make|makes|made)\s+(?:greater\s+|more\s+|every\s+)?efforts?\.$"
+    r"|\b(?:give|gives|gave)\s+(?:top\s+)?priority\.$"
+)
+_KANA = regex.compile(r"\s?[\p{Hiragana}\p{Katakana}ー]+")
+_HAN_RUN = regex.compile(r"\s?\p{Han}+")
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = regex.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
+_ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+_SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f]")
+_TRAILING = regex.compile(r"[ \t\u00a0]+(?=\n|$)")
+_BLANK_LINES = regex.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_TEXT_END = regex.compile(r"\s+$")
+_CJK_GAP = regex.compile(r"(?<=[\p{Han}，。、；：！？])[ \t]+(?=[\p{Han}，。、；：！？])")
+_DOUBLED_EN = regex.compile(r"(?<![.])([,;:])\s*\1+|(?<=[\p{L}\d)%])\.\.(?!\.)|(?<=[\p{L}\d])\s+([,;:])(?=\s)")
+_DOUBLED_ZH = regex.compile(r"([，。；：、])\1+|，(?=。)")
+_GLUED = regex.compile(r"(?<=[\p{L}\d%)]{2})([.!?])(?=[\p{Lu}][\p{Ll}])")
+
+
+@dataclass
+class _Finding:
+    """A sentence-level rule's verdict on one sentence."""
+
+    sentence: Sentence
+    rule: str
+    reason: str
+    confidence: float
+
+
+@dataclass
+class _Proposal:
+    start: int
+    end: int
+    replacement: str
+    rule: str
+    reason: str
+    confidence: float
+    sentence_level: bool = False
+
+
+def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> CleanResult:
+    """Clean `text` and return the cleaned text with its edits and flags."""
+    config = config or CleanConfig()
+    if not config.enabled:
+        return CleanResult(original_text=text, cleaned_text=text)
+    rules = config.rules
+    sentences = split_sentences(text, lang)
+    proposals: list[_Proposal] = []
+    flags: list[_Proposal] = []
+    if rules.encoding:
+        proposals += _encoding(text)
+    if rules.markup:
+        proposals += _markup(text)
+    if rules.whitespace:
+        proposals += _whitespace(text, lang)
+    if rules.punctuation:
+        proposals += _punctuation(text, lang)
+    if rules.missing_space and lang == "en":
+        proposals += [
+            _Proposal(m.end(1), m.end(1), " ", "missing_space", "no space after sentence end", 0.95)
+            for m in _GLUED.finditer(text)
+        ]
+    if rules.stray_script and lang == "en":
+        proposals += _stray_script(text, sentences)
+    junk: list[_Finding] = []
+    if rules.fragment:
+        junk += _fragments(sentences, lang)
+    if rules.duplicate:
+        junk += _duplicates(sentences, lang, config.duplicate_min_words)
+    truncated = _truncations(sentences) if rules.truncation and lang == "en" else []
+    for findings, action in ((junk, config.fragment_action), (truncated, config.truncation_action)):
+        for f in findings:
+            if action == "remove":
+                proposals.append(_sentence_removal(text, f))
+            else:
+                flags.append(_Proposal(f.sentence.start, f.sentence.end, "", f.rule, f.reason, f.confidence, True))
+    edits = _resolve(text, proposals)
+    cleaned = apply_edits(text, edits)
+    return CleanResult(
+        original_text=text,
+        cleaned_text=cleaned,
+        edits=edits,
+        flags=_flags_in_cleaned(flags, edits, cleaned),
+    )
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted by start) given in `text` coordinates."""
+    parts, pos = [], 0
+    for edit in edits:
+        parts.append(text[pos:edit.start])
+        parts.append(edit.replacement)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def restore_original(cleaned: str, edits: list[Edit]) -> str:
+    """Rebuild the original text from the cleaned text and the edits."""
+    parts, pos, shift = [], 0, 0
+    for edit in edits:
+        at = edit.start + shift  # where the replacement starts in the cleaned text
+        parts.append(cleaned[pos:at])
+        parts.append(edit.original)
+        pos = at + len(edit.replacement)
+        shift += len(edit.replacement) - (edit.end - edit.start)
+    parts.append(cleaned[pos:])
+    return "".join(parts)
+
+
+def to_cleaned_offset(position: int, edits: list[Edit]) -> int:
+    """Map a position in the original text to the cleaned text."""
+    shift = 0
+    for edit in edits:
+        if edit.end <= position and edit.start < position:
+            shift += len(edit.replacement) - (edit.end - edit.start)
+        elif edit.start >= position:
+            break
+        else:  # inside an edited span: snap to its start
+            return edit.start + shift
+    return position + shift
+
+
+# --- character-level rules -------------------------------------------------------------------------
+
+def _encoding(text: str) -> list[_Proposal]:
+    out = []
+    for line in regex.finditer(r"[^\n]+", text):
+        fixed = ftfy.fix_text(line.group(), config=_FTFY)
+        if fixed == line.group():
+            continue
+        matcher = difflib.SequenceMatcher(None, line.group(), fixed, autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op != "equal":
+                out.append(_Proposal(line.start() + a0, line.start() + a1, fixed[b0:b1], "encoding",
+                                     "repaired encoding damage (mojibake)", 0.9))
+    return out
+
+
+def _markup(text: str) -> list[_Proposal]:
+    out = [_Proposal(m.start(), m.end(), "", "markup.tag", "leftover HTML/XML tag", 0.95)
+           for m in _TAG.finditer(text)]
+    for m in _ENTITY.finditer(text):
+        decoded = html.unescape(m.group())
+        if decoded != m.group():
+            decoded = " " if decoded == "\u00a0" else decoded
+            out.append(_Proposal(m.start(), m.end(), decoded, "markup.entity", "HTML entity", 0.95))
+    return out
+
+
+def _whitespace(text: str, lang: Lang) -> list[_Proposal]:
+    out = [_Proposal(m.start(), m.end(), "", "whitespace.zero_width", "invisible character", 0.99)
+           for m in _ZERO_WIDTH.finditer(text)]
+    out += [_Proposal(m.start(), m.end(), " ", "whitespace.run", "odd or repeated spaces", 0.99)
+            for m in _SPACE_RUN.finditer(text) if m.group() != " " and not _at_line_start(text, m.start())]
+    out += [_Proposal(m.start(), m.end(), "", "whitespace.trailing", "trailing spaces", 0.99)
+            for m in _TRAILING.finditer(text)]
+    out += [_Proposal(m.start(), m.end(), "\n\n", "whitespace.blank_lines", "repeated blank lines", 0.99)
+            for m in _BLANK_LINES.finditer(text) if text[m.end():].strip()]
+    end = _TEXT_END.search(text)
+    if end and end.group() != "\n":
+        out.append(_Proposal(end.start(), end.end(), "\n" if "\n" in end.group() else "",
+                             "whitespace.text_end", "whitespace at the end of the text", 0.99))
+    if lang == "zh":
+        out += [_Proposal(m.start(), m.end(), "", "whitespace.cjk_gap", "space between Chinese characters", 0.9)
+                for m in _CJK_GAP.finditer(text)]
+    return out
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] == "\n"
+
+
+def _punctuation(text: str, lang: Lang) -> list[_Proposal]:
+    pattern = _DOUBLED_ZH if lang == "zh" else _DOUBLED_EN
+    out = []
+    for m in pattern.finditer(text):
+        kept = m.group().strip()[-1] if m.group().strip() else ""
+        out.append(_Proposal(m.start(), m.end(), kept, "punctuation.doubled", "doubled or misplaced punctuation", 0.9))
+    return out
+
+
+def _stray_script(text: str, sentences: list[Sentence]) -> list[_Proposal]:
+    """Kana, and Han characters outside brackets or quotes, inside English sentences."""
+    out = []
+    for sent in sentences:
+        for pattern, rule in ((_KANA, "stray_script.kana"), (_HAN_RUN, "stray_script.han")):
+            for m in pattern.finditer(text, sent.start, sent.end):
+                if _enclosed(text, m.start(), m.end(), sent):
+                    continue
+                out.append(_Proposal(m.start(), m.end(), "", rule, "CJK script left inside an English sentence", 0.9))
+    return out
+
+
+def _enclosed(text: str, start: int, end: int, sent: Sentence) -> bool:
+    before = text[sent.start:start].rstrip()
+    after = text[end:sent.end].lstrip()
+    return bool(before) and before[-1] in "(（[“\"「'" and bool(after) and after[0] in ")）]”\"」'"
+
+
+# --- sentence-level rules --------------------------------------------------------------------------
+
+def _quoted(sentence: str) -> bool:
+    return sentence[:1] in "\"“'‘「" or sentence.rstrip()[-1:] in "\"”'’」"
+
+
+def _fragments(sentences: list[Sentence], lang: Lang) -> list[_Finding]:
+    out = []
+    for i, sent in enumerate(sentences):
+        body = sent.text
+        if lang == "zh":
+            if _ZH_PARTICLE.fullmatch(body):
+                out.append(_Finding(sent, "fragment.zh_particle", "one-character fragment left by translation", 0.9))
+            continue
+        if _quoted(body):
+            continue
+        answers_question = i > 0 and sentences[i - 1].text.rstrip("\"”’'").endswith("?")
+        if _ROMANISED.fullmatch(body):
+            out.append(_Finding(sent, "fragment.romanized", "romanised sentence ending left by translation", 0.95))
+        elif answers_question:
+            continue  # "Is it true? It is." is dialogue, not residue
+        elif _DANGLING_AUX.fullmatch(body):
+            out.append(_Finding(sent, "fragment.dangling_aux",
+                                "pronoun and auxiliary verb with nothing after them", 0.9))
+        elif _FUNCTION_WORDS.fullmatch(body):
+            out.append(_Finding(sent, "fragment.function_words", "sentence made only of function words", 0.85))
+    return out
+
+
+def _duplicates(sentences: list[Sentence], lang: Lang, min_words: int) -> list[_Finding]:
+    seen: set[str] = set()
+    out = []
+    for sent in sentences:
+        key = " ".join(_WORD.findall(sent.text.lower())) if lang == "en" else regex.sub(r"\s+", "", sent.text)
+        size = len(key.split()) if lang == "en" else len(key) // 2
+        if size < min_words:
+            continue
+        if key in seen:
+            out.append(_Finding(sent, "duplicate.sentence", "repeats an earlier sentence", 0.95))
+        seen.add(key)
+    return out
+
+
+def _truncations(sentences: list[Sentence]) -> list[_Finding]:
+    out = []
+    for sent in sentences:
+        if _quoted(sent.text):
+            continue
+        if _TRUNCATED_END.search(sent.text):
+            out.append(_Finding(sent, "truncation.dangling_word",
+                                "ends with a word that needs a complement: the rest was lost", 0.8))
+        elif _LIGHT_VERB_END.search(sent.text):
+            out.append(_Finding(sent, "truncation.missing_object",
+                                "verb phrase without its object (e.g. 'pay attention' to what?)", 0.6))
+    return out
+
+
+def _sentence_removal(text: str, finding: _Finding) -> _Proposal:
+    """Remove a sentence with the whitespace that separates it, leaving its neighbours intact."""
+    sent = finding.sentence
+    start, end = sent.start, sent.end
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        while start > line_start and text[start - 1] in " \t":
+            start -= 1
+    else:
+        start = line_start
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        if end == len(text) or text[end] == "\n":  # the sentence was the whole line
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end == len(text):  # last line: take the separator before it instead
+                end = sent.end
+                while start > 0 and text[start - 1].isspace():
+                    start -= 1
+                end = len(text) if not text[sent.end:].strip() else end
+    return _Proposal(start, end, "", finding.rule, finding.reason, finding.confidence, True)
+
+
+# --- resolution --------------------------------------------------------------------------------------
+
+def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
+    """Keep non-overlapping proposals: sentence removals first, then character edits outside them."""
+    chosen: list[_Proposal] = []
+    ordered = sorted(proposals, key=lambda p: (not p.sentence_level, p.start, -(p.end - p.start)))
+    for prop in ordered:
+        if any(_overlaps(prop, other) for other in chosen):
+            continue
+        chosen.append(prop)
+    chosen.sort(key=lambda p: (p.start, p.end))
+    return [Edit(start=p.start, end=p.end, original=text[p.start:p.end], replacement=p.replacement,
+                 rule=p.rule, reason=p.reason, confidence=p.confidence) for p in chosen]
+
+
+def _overlaps(a: _Proposal, b: _Proposal) -> bool:
+    if a.start == a.end or b.start == b.end:  # insertions clash with spans that contain their point
+        point, span = (a, b) if a.start == a.end else (b, a)
+        return span.start <= point.start <= span.end if span.start != span.end else point.start == span.start
+    return a.start < b.end and b.start < a.end
+
+
+def _flags_in_cleaned(flags: list[_Proposal], edits: list[Edit], cleaned: str) -> list[Flag]:
+    out = []
+    for prop in flags:
+        if any(e.start <= prop.start and prop.end <= e.end and e.replacement == "" for e in edits):
+            continue  # removed by another rule
+        start, end = to_cleaned_offset(prop.start, edits), to_cleaned_offset(prop.end, edits)
+        out.append(Flag(start=start, end=end, text=cleaned[start:end], rule=prop.rule, reason=prop.reason,
+                        confidence=prop.confidence))
+    return out

@@ -1,0 +1,214 @@
+"""Command line: `bisum summarize|batch|clean|glossary|evaluate|demo`. Errors are one line and exit 2."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io as _io
+import json
+import sys
+from pathlib import Path
+
+from .errors import BisumError
+
+EXIT_ERROR = 2
+
+FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
+CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
+
+
+def _runner(args):
+    from .core import BilingualSummarizer
+
+    return BilingualSummarizer(args.config)
+
+
+def cmd_summarize(args) -> int:
+    from .io import read_text_file, stable_id
+    from .report import to_markdown, to_text
+    from .schema import Article
+
+    text = read_text_file(args.file)
+    runner = _runner(args)
+    article_id = args.id or (Path(args.file).stem if args.file != "-" else stable_id(text))
+    result = runner.run(Article(id=article_id, text=text, title=args.title))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "md":
+        print(to_markdown(result))
+    else:
+        print(to_text(result))
+    return 0
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    runner = _runner(args)
+    stats = run_batch(args.input, args.output, runner, id_field=args.id_field, text_field=args.text_field)
+    print(f"done: {stats.done}, failed: {stats.failed}, output: {args.output}", file=sys.stderr)
+    return stats.exit_code
+
+
+def cmd_clean(args) -> int:
+    from .clean import clean_text
+    from .config import load_config
+    from .io import read_text_file
+    from .lang import detect_language
+    from .report import render_diff
+
+    config = load_config(args.config)
+    text = read_text_file(args.file)
+    lang = config.language if config.language != "auto" else detect_language(text, record=args.file)
+    result = clean_text(text, lang, config.clean)
+    if args.diff:
+        render_diff(result)
+    elif args.format == "json":
+        print(json.dumps(result.model_dump(mode="json", exclude={"original_text"}), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(result.cleaned_text)
+    return 0
+
+
+def cmd_glossary(args) -> int:
+    from .config import load_config
+    from .glossary.detect import detector_for
+    from .io import read_text_file
+    from .lang import detect_language
+    from .segment import split_sentences
+
+    config = load_config(args.config)
+    detector = detector_for(config.glossary.user_terms)
+    merged: dict[str, dict] = {}
+    for path in args.files:
+        text = read_text_file(path)
+        lang = config.language if config.language != "auto" else detect_language(text, record=path)
+        for entry in detector.glossary(text, lang, split_sentences(text, lang)):
+            row = merged.setdefault(entry.term_en, {"term_en": entry.term_en, "term_zh": entry.term_zh,
+                                                   "category": entry.category, "count": 0, "articles": [],
+                                                   "surfaces": set()})
+            row["count"] += len(entry.occurrences)
+            row["articles"].append(Path(path).name)
+            row["surfaces"].update(o.surface for o in entry.occurrences)
+    rows = [{**r, "surfaces": sorted(r["surfaces"])} for r in merged.values()]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        buf = _io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces"])
+        for r in rows:
+            writer.writerow([r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]),
+                             ";".join(r["surfaces"])])
+        sys.stdout.write(buf.getvalue())
+    else:
+        sep = "|" if args.format == "md" else " | "
+        head = ["English", "Chinese", "Category", "Count", "Found as"]
+        lines = [sep.join(head)] + (["|".join(["---"] * len(head))] if args.format == "md" else [])
+        lines += [sep.join([r["term_en"], r["term_zh"], r["category"], str(r["count"]), ", ".join(r["surfaces"])])
+                  for r in rows]
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate_files
+
+    report = evaluate_files(args.pred, args.ref, pred_column=args.pred_column, ref_column=args.ref_column,
+                            lang=args.lang)
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report['pairs']} pairs, language {report['lang']} (mean F1 x100)")
+    print(f"{'tokens':8} " + " ".join(f"{m:>9}" for m in ("rouge1", "rouge2", "rougeL", "rougeLsum")))
+    for level, scores in report["scores"].items():
+        print(f"{level:8} " + " ".join(f"{scores[m]:9.2f}" for m in ("rouge1", "rouge2", "rougeL", "rougeLsum")))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .io import read_text_file
+    from .report import to_text
+    from .schema import Article
+
+    files = sorted(Path(args.folder).glob("*.txt"))
+    if not files:
+        raise BisumError(f"{args.folder}: no .txt articles found")
+    runner = _runner(args)
+    for path in files:
+        result = runner.run(Article(id=path.stem, text=read_text_file(path)))
+        print(to_text(result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bisum",
+        description="Bilingual (English + Chinese) summarizer for machine-translated financial news.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("summarize", help="clean, summarize (en + zh) and build the glossary of one article",
+                       description="Summarize one article from a UTF-8 text file or stdin ('-').")
+    p.add_argument("file", help="text file, or - for stdin")
+    p.add_argument("--format", choices=["text", "json", "md"], default="text", help=FORMAT_HELP)
+    p.add_argument("--id", help="record id for the output (default: the file name)")
+    p.add_argument("--title", help="article title (helps the summarizer)")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("batch", help="summarize every record of a JSONL/CSV file into a JSONL file",
+                       description="One output line per input record; bad records become error records "
+                                   "{id, error: {code, message}}. Exit 0: all done; 3: some records failed; "
+                                   "2: the run failed.")
+    p.add_argument("--input", required=True, help="JSONL or CSV file with a text column")
+    p.add_argument("--output", required=True, help="JSONL file to write")
+    p.add_argument("--id-field", default="id", help="id column (default: id; missing ids get a stable hash)")
+    p.add_argument("--text-field", default="text", help="text column (default: text)")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("clean", help="remove machine-translation residue and show what changed",
+                       description="Print the cleaned text, the edits as JSON, or a coloured before/after.")
+    p.add_argument("file", help="text file, or - for stdin")
+    p.add_argument("--diff", action="store_true", help="show a coloured before/after of every edit")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="cleaned text, or JSON with edits")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("glossary", help="list the financial terms found in articles, English and Chinese",
+                       description="One merged glossary over all files, with counts and the articles they occur in.")
+    p.add_argument("files", nargs="+", help="text files")
+    p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
+    p.set_defaults(func=cmd_glossary)
+
+    p = sub.add_parser("evaluate", help="ROUGE of predictions against references (Chinese-aware)",
+                       description="Join predictions and references by id and report mean ROUGE F1.")
+    p.add_argument("--pred", required=True, help="JSONL with predictions (e.g. `bisum batch` output)")
+    p.add_argument("--ref", required=True, help="JSONL with references")
+    p.add_argument("--pred-column", default="summary_en", help="prediction column (default: summary_en)")
+    p.add_argument("--ref-column", default="summary", help="reference column (default: summary)")
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="language of the summaries")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("demo", help="run the pipeline on the example articles",
+                       description="Summarize every .txt file of a folder and print the results.")
+    p.add_argument("folder", nargs="?", default="examples", help="folder of .txt articles (default: examples)")
+    p.set_defaults(func=cmd_demo)
+
+    for name, p in sub.choices.items():
+        if name != "evaluate":
+            p.add_argument("--config", help=CONFIG_HELP)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BisumError as exc:
+        print(f"bisum: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Configuration: typed sections for each stage, loaded from YAML. Unknown keys are errors.
+
+The defaults in these classes ARE the embedded default (`configs/default.yaml` spells them out; a test keeps
+the two equal), so the package runs with no YAML file at all.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CleanRules(_Section):
+    """Each cleaning rule can be switched off."""
+
+    encoding: bool = True
+    whitespace: bool = True
+    punctuation: bool = True
+    missing_space: bool = True
+    markup: bool = True
+    stray_script: bool = True
+    fragment: bool = True
+    duplicate: bool = True
+    truncation: bool = True
+
+
+class CleanConfig(_Section):
+    enabled: bool = True
+    rules: CleanRules = CleanRules()
+    # What happens to detected residue: "remove" edits it out, "flag" keeps it and reports it.
+    fragment_action: Literal["remove", "flag"] = "remove"
+    # Sentences flagged as truncated by translation are kept unless this is "remove".
+    truncation_action: Literal["remove", "flag"] = "flag"
+    # Duplicates shorter than this many words are left alone (short repeats are often legitimate).
+    duplicate_min_words: int = Field(default=6, ge=1)
+
+
+class SummarizeConfig(_Section):
+    """Length budget: the tightest of the limits that are set wins; at least one sentence is kept."""
+
+    backend: Literal["extractive"] = "extractive"
+    max_sentences: int | None = Field(default=3, ge=1)
+    ratio: float | None = Field(default=None, gt=0.0, le=1.0)
+    max_words: int | None = Field(default=None, ge=1)
+    max_chars: int | None = Field(default=None, ge=1)
+    position_weight: float = Field(default=0.25, ge=0.0)
+    redundancy: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class ModelSpec(_Section):
+    """A Hugging Face model: hub id or local folder, loaded through one code path."""
+
+    model: str
+    revision: str | None = None
+    # False: use only a local folder or the local Hugging Face cache (never a network call).
+    download: bool = False
+    device: str = "cpu"
+    dtype: Literal["float32", "float16", "bfloat16"] = "float32"
+    batch_size: int = Field(default=8, ge=1)
+    # Marian multi-target models need a target token such as ">>cmn_Hans<<" before each sentence.
+    target_prefix: str | None = None
+    # NLLB / M2M100 pick the output language with a forced first token, e.g. "zho_Hans" or "zh".
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    generation: dict[str, Any] = {}
+    licence: str | None = None
+
+
+class TranslateConfig(_Section):
+    backend: Literal["seq2seq", "none"] = "seq2seq"
+    en_zh: ModelSpec | None = ModelSpec(
+        model="Helsinki-NLP/opus-mt-en-zh",
+        revision="main",
+        target_prefix=">>cmn_Hans<<",
+        generation={"num_beams": 4, "max_new_tokens": 256},
+        licence="apache-2.0",
+    )
+    zh_en: ModelSpec | None = ModelSpec(
+        model="Helsinki-NLP/opus-mt-zh-en",
+        revision="main",
+        generation={"num_beams": 4, "max_new_tokens": 256},
+        licence="apache-2.0",
+    )
+
+
+class GlossaryConfig(_Section):
+    enabled: bool = True
+    # Optional YAML file of the user's own terms; entries override shipped ones with the same English term.
+    user_terms: str | None = None
+
+
+class Config(_Section):
+    language: Literal["auto", "en", "zh"] = "auto"
+    clean: CleanConfig = CleanConfig()
+    summarize: SummarizeConfig = SummarizeConfig()
+    translate: TranslateConfig = TranslateConfig()
+    glossary: GlossaryConfig = GlossaryConfig()
+    source: str = "<embedded default>"
+
+
+def resolve_config_path(name: str | Path) -> Path:
+    """A path as given, or a bare name looked up in `configs/` ("hf-small" -> configs/hf-small.yaml)."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    candidates = [CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.yaml"] if path.parent == Path(".") else []
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"config file not found: {name} (give a path or a name from {CONFIG_DIR})")
+
+
+def _describe(err: ValidationError, source: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "<top>"
+    if first["type"] == "extra_forbidden":
+        problem = f"unknown config key '{where}'"
+    else:
+        problem = f"bad value for '{where}': {first['msg']}"
+    more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    return f"{source}: {problem}{more}"
+
+
+def load_config(name: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Load a YAML config (None: the embedded default) and validate it. Mappings merge into the defaults;
+`null` switches an optional section off (e.g. `translate: {zh_en: null}`)."""
+    data: dict[str, Any] = {}
+    source = "<embedded default>"
+    if name is not None:
+        path = resolve_config_path(name)
+        source = str(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: top level must be a mapping")
+    # A file only states what differs: it is merged over the embedded default, key by key.
+    data = _merge(_merge(Config().model_dump(exclude={"source"}), data), overrides or {})
+    data["source"] = source
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,158 @@
+"""The orchestrator: clean -> segment -> summarize -> translate -> glossary, one article at a time or in
+batches (translation is batched across articles)."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from .clean import clean_text
+from .config import Config, load_config
+from .errors import EmptyTextError, InputError, ModelLoadError
+from .glossary.detect import detector_for
+from .lang import detect_language
+from .schema import Article, CleanResult, Provenance, Result, Sentence, Summary
+from .segment import split_sentences
+from .summarize import build_summarizer
+from .translate import build_translator
+from .translate.seq2seq import BACKEND
+
+CLEANER = Provenance(backend="rules", model="bisum-cleaner")
+
+
+@contextmanager
+def _timer(timings: dict[str, float], name: str):
+    start = time.perf_counter()
+    yield
+    timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+class _Work:
+    """What the stages have produced so far for one article."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+        self.lang = "en"
+        self.clean: CleanResult | None = None
+        self.sentences: list[Sentence] = []
+        self.summaries: dict[str, Summary] = {}
+
+
+class BilingualSummarizer:
+    """Runs the configured stages. Build once, call `run` or `run_batch` many times."""
+
+    def __init__(self, config: Config | str | None = None):
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.summarizer = build_summarizer(self.config.summarize)
+        self.translators = {d: build_translator(self.config.translate, d) for d in ("en_zh", "zh_en")}
+        self.detector = detector_for(self.config.glossary.user_terms) if self.config.glossary.enabled else None
+
+    def run(self, article: Article | str) -> Result:
+        return self.run_batch([article])[0]
+
+    def run_batch(self, articles: list[Article | str]) -> list[Result]:
+        """Process articles; raises InputError for the first bad one (the batch runner isolates records)."""
+        work = [self._prepare(a if isinstance(a, Article) else Article(id=f"doc-{i + 1}", text=a))
+                for i, a in enumerate(articles)]
+        for direction in ("en_zh", "zh_en"):
+            self._translate([w for w in work if _direction(w.lang) == direction], direction)
+        return [self._finish(w) for w in work]
+
+    # --- stages --------------------------------------------------------------------------------------
+    def _prepare(self, article: Article) -> _Work:
+        if not isinstance(article.text, str) or not article.text.strip():
+            raise EmptyTextError("text is empty", record=article.id)
+        w = _Work(article)
+        with _timer(w.timings, "detect"):
+            w.lang = self.config.language if self.config.language != "auto" else detect_language(
+                article.text, record=article.id)
+        with _timer(w.timings, "clean"):
+            w.clean = clean_text(article.text, w.lang, self.config.clean)
+        if not w.clean.cleaned_text.strip():
+            raise InputError("nothing is left after cleaning", record=article.id)
+        with _timer(w.timings, "segment"):
+            w.sentences = split_sentences(w.clean.cleaned_text, w.lang)
+        flagged = {s.index for s in w.sentences for f in w.clean.flags if s.start < f.end and f.start < s.end}
+        with _timer(w.timings, "summarize"):
+            summary = self.summarizer.summarize(w.sentences, w.lang, exclude=flagged, title=article.title)
+        w.summaries[w.lang] = summary
+        if summary.warning:
+            w.warnings.append(f"summary_{w.lang}: {summary.warning}")
+        return w
+
+    def _translate(self, work: list[_Work], direction: str) -> None:
+        target = direction.split("_")[1]
+        todo = [w for w in work if w.summaries[w.lang].text]
+        if not todo:
+            return
+        translator = self.translators[direction]
+        if translator is None:
+            for w in todo:
+                w.summaries[target] = Summary(lang=target, text=None, backend="none",
+                                              warning=f"summary_{target} is missing: no {direction} translator is "
+                                                      f"configured (translate.{direction})")
+            return
+        sources = [[s.text for s in w.sentences if s.index in w.summaries[w.lang].sentences] for w in todo]
+        flat = [s for group in sources for s in group]
+        start = time.perf_counter()
+        try:
+            translated, details = translator.translate(flat)
+        except ModelLoadError as exc:
+            for w in todo:
+                w.summaries[target] = Summary(lang=target, text=None, backend=BACKEND,
+                                              model=translator.spec.model, revision=translator.spec.revision,
+                                              warning=f"summary_{target} is missing: {exc.message}")
+            return
+        share = (time.perf_counter() - start) / len(todo)
+        joiner = "" if target == "zh" else " "
+        pos = 0
+        for w, group in zip(todo, sources):
+            w.summaries[target] = Summary(lang=target, text=joiner.join(translated[pos:pos + len(group)]),
+                                          backend=BACKEND, model=translator.spec.model,
+                                          revision=translator.spec.revision,
+                                          details={**details, "translated_from": w.lang})
+            w.timings["translate"] = round(share, 4)
+            pos += len(group)
+
+    def _finish(self, w: _Work) -> Result:
+        glossary = []
+        if self.detector is not None:
+            with _timer(w.timings, "glossary"):
+                glossary = self.detector.glossary(w.clean.cleaned_text, w.lang, w.sentences)
+        for lang in ("en", "zh"):
+            summary = w.summaries.get(lang)
+            if summary is not None and summary.warning and summary.text is None and lang != w.lang:
+                w.warnings.append(summary.warning)
+        provenance = {"cleaned_text": CLEANER}
+        for lang in ("en", "zh"):
+            s = w.summaries.get(lang)
+            if s is not None:
+                provenance[f"summary_{lang}"] = Provenance(backend=s.backend, model=s.model, revision=s.revision,
+                                                           details={**s.details, "available": s.text is not None})
+        provenance["glossary"] = Provenance(backend="term-base", model="bisum-terms",
+                                            details={"user_terms": self.config.glossary.user_terms,
+                                                     "enabled": self.detector is not None})
+        provenance["config"] = Provenance(backend="config", model=self.config.source)
+        w.timings["total"] = round(sum(w.timings.values()), 4)
+        return Result(
+            id=w.article.id,
+            source_lang=w.lang,
+            cleaned_text=w.clean.cleaned_text,
+            edits=w.clean.edits,
+            flags=w.clean.flags,
+            summary_en=_text(w.summaries.get("en")),
+            summary_zh=_text(w.summaries.get("zh")),
+            glossary=glossary,
+            provenance=provenance,
+            warnings=w.warnings,
+            timings=w.timings,
+        )
+
+
+def _direction(lang: str) -> str:
+    return "en_zh" if lang == "en" else "zh_en"
+
+
+def _text(summary: Summary | None) -> str | None:
+    return summary.text if summary is not None else None

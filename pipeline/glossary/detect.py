@@ -1,0 +1,86 @@
+"""Term detection: longest match over every surface form, with English plural / hyphen / case variants."""
+from __future__ import annotations
+
+import bisect
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
+from .terms import Term, load_terms
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith(("s", "x", "sh", "ch")):
+        return [word + "es"]
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+def _english_pattern(form: str) -> str:
+    """Regex for a surface form: plurals on the last word, hyphen or space between words, case-insensitive
+    unless the form is an acronym (all capitals: "MLF" must not match "mlf")."""
+    words = form.split(" ")
+    last_variants = [words[-1]] + ([] if words[-1].isupper() and len(words) == 1 else _plurals(words[-1]))
+    parts = [regex.escape(w).replace(r"\-", r"[-\s]?") for w in words[:-1]]
+    last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in last_variants) + ")"
+    body = r"[-\s]+".join(parts + [last])
+    acronym = any(ch.isupper() for ch in form) and form.replace("-", "").replace(" ", "").isupper()
+    return body if acronym else f"(?i:{body})"
+
+
+class TermDetector:
+    def __init__(self, terms: list[Term]):
+        self.terms = terms
+        en_forms: dict[str, int] = {}
+        zh_forms: dict[str, int] = {}
+        for idx, term in enumerate(terms):
+            for form in [term.en, *term.aliases_en]:
+                en_forms.setdefault(form, idx)
+            for form in [term.zh, *term.aliases_zh]:
+                zh_forms.setdefault(form, idx)
+        ordered = sorted(en_forms, key=len, reverse=True)
+        self._en_index = [en_forms[f] for f in ordered]
+        self._en = regex.compile(
+            r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f)})" for f in ordered) + r")(?![\p{L}\p{N}])"
+        )
+        self._zh = zh_forms
+        self._zh_lengths = sorted({len(f) for f in zh_forms}, reverse=True)
+
+    def find(self, text: str, lang: Lang) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every occurrence, leftmost-longest, non-overlapping."""
+        if lang == "en":
+            return [(m.start(), m.end(), self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
+        out, i = [], 0
+        while i < len(text):
+            for size in self._zh_lengths:
+                idx = self._zh.get(text[i:i + size])
+                if idx is not None:
+                    out.append((i, i + size, idx))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+    def glossary(self, text: str, lang: Lang, sentences: list[Sentence]) -> list[GlossaryEntry]:
+        """Glossary entries in order of first occurrence, each with all its occurrences."""
+        starts = [s.start for s in sentences]
+        entries: dict[int, GlossaryEntry] = {}
+        for start, end, idx in self.find(text, lang):
+            term = self.terms[idx]
+            entry = entries.setdefault(idx, GlossaryEntry(
+                term_en=term.en, term_zh=term.zh, category=term.category,
+                definition_en=term.definition_en, definition_zh=term.definition_zh))
+            sentence = max(bisect.bisect_right(starts, start) - 1, 0)
+            entry.occurrences.append(Occurrence(start=start, end=end, surface=text[start:end],
+                                                sentence=sentence, lang=lang))
+        return list(entries.values())
+
+
+@lru_cache(maxsize=4)
+def detector_for(user_file: str | None) -> TermDetector:
+    """A detector over the shipped terms plus the user's file, built once per process."""
+    return TermDetector(load_terms(Path(user_file) if user_file else None))

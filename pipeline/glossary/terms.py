@@ -1,0 +1,56 @@
+"""The term base: curated English-Chinese entries shipped as YAML, plus the user's own YAML file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..errors import ConfigError
+
+SHIPPED = Path(__file__).with_name("terms.yaml")
+
+
+class Term(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    en: str
+    zh: str
+    aliases_en: list[str] = []
+    aliases_zh: list[str] = []
+    category: str
+    definition_en: str
+    definition_zh: str
+
+    @field_validator("en", "zh", "category", "definition_en", "definition_zh")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+
+def read_terms(path: Path) -> list[Term]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read term file: {exc}") from exc
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: a term file is a YAML list of entries")
+    terms = []
+    for i, item in enumerate(raw):
+        try:
+            terms.append(Term.model_validate(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ConfigError(f"{path}: entry {i + 1}: '{'.'.join(map(str, first['loc']))}' {first['msg']}") from None
+    return terms
+
+
+def load_terms(user_file: str | Path | None = None) -> list[Term]:
+    """Shipped terms, extended or overridden (same English term) by the user's file."""
+    terms = {t.en.lower(): t for t in read_terms(SHIPPED)}
+    if user_file:
+        for term in read_terms(Path(user_file)):
+            terms[term.en.lower()] = term
+    return list(terms.values())

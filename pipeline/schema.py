@@ -1,0 +1,134 @@
+"""Plain typed objects passed between stages, and the output record (the documented JSON schema)."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["en", "zh"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Article(_Model):
+    """One input record."""
+
+    id: str
+    text: str
+    title: str | None = None
+
+
+class Edit(_Model):
+    """A change the cleaner made. `start`/`end` index the ORIGINAL text; `original` is the text that stood
+    there and `replacement` what stands in the cleaned text now ("" for a removal)."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    rule: str
+    reason: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+    @property
+    def action(self) -> str:
+        return "remove" if self.replacement == "" else "replace"
+
+
+class Flag(_Model):
+    """A sentence the cleaner suspects but kept. Offsets index the CLEANED text."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    reason: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Sentence(_Model):
+    """A sentence span of the cleaned text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class CleanResult(_Model):
+    original_text: str
+    cleaned_text: str
+    edits: list[Edit] = []
+    flags: list[Flag] = []
+
+
+class Occurrence(_Model):
+    start: int
+    end: int
+    surface: str
+    sentence: int
+    lang: Lang
+
+
+class GlossaryEntry(_Model):
+    """A term found in the article, with both languages and where it occurs in the cleaned text."""
+
+    term_en: str
+    term_zh: str
+    category: str
+    definition_en: str = ""
+    definition_zh: str = ""
+    occurrences: list[Occurrence] = []
+
+
+class Summary(_Model):
+    """A summary in one language, or the reason it is missing (`text is None`)."""
+
+    lang: Lang
+    text: str | None
+    sentences: list[int] = []
+    backend: str
+    model: str | None = None
+    revision: str | None = None
+    details: dict[str, Any] = {}
+    warning: str | None = None
+
+
+class Provenance(_Model):
+    backend: str
+    model: str | None = None
+    revision: str | None = None
+    details: dict[str, Any] = {}
+
+
+class Result(_Model):
+    """The output record for one article: the schema documented in README."""
+
+    id: str
+    source_lang: Lang
+    cleaned_text: str
+    edits: list[Edit]
+    flags: list[Flag]
+    summary_en: str | None
+    summary_zh: str | None
+    glossary: list[GlossaryEntry]
+    provenance: dict[str, Provenance]
+    warnings: list[str]
+    timings: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+
+
+class ErrorRecord(_Model):
+    """What the batch runner writes for an input record that could not be processed."""
+
+    id: str
+    error: ErrorInfo

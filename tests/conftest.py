@@ -1,0 +1,43 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEED = SHARED_DATA / "seed_article_mt_artifacts.txt"
+
+
+@pytest.fixture(scope="session")
+def runner():
+    from pipeline import BilingualSummarizer
+
+    return BilingualSummarizer()
+
+
+@pytest.fixture(scope="session")
+def example_en() -> str:
+    return (EXAMPLES / "01_shenzhen_green_bonds.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def example_zh() -> str:
+    return (EXAMPLES / "03_pboc_liquidity_zh.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory):
+    from .tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"{SEED} not present (shared data is not part of the repository)")
+    return SEED.read_text(encoding="utf-8")

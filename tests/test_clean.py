@@ -1,0 +1,83 @@
+import pytest
+
+from pipeline.clean import clean_text, restore_original
+from pipeline.config import CleanConfig
+
+
+def test_example_residue_removed_and_truncation_flagged(example_en):
+    result = clean_text(example_en, "en")
+    removed = {e.original.strip() for e in result.edits if e.replacement == ""}
+    assert {"Ta.", "It is."} <= removed
+    assert "Ta." not in result.cleaned_text and "It is." not in result.cleaned_text
+    assert [f.text for f in result.flags] == ["He said the bank would pay more attention."]
+    assert restore_original(result.cleaned_text, result.edits) == example_en
+
+
+@pytest.mark.parametrize("text", [
+    'Asked whether the deal was done, he replied: "No."\n',
+    '"Is it true?" she asked. "It is."\n',
+    "Is the bank profitable? It is.\n",
+    "Yes, he said.\n",
+    "Outlook\n\nThe bank expects growth.\n",
+    "- Revenue: $3.2bn\n- Margin: 41%\n",
+])
+def test_legitimate_short_sentences_are_kept(text):
+    result = clean_text(text, "en")
+    assert result.cleaned_text == text
+    assert result.edits == []
+
+
+@pytest.mark.parametrize("text,expected,rule", [
+    ("Profit rose to $1.13bn.For the year it fell.\n", "Profit rose to $1.13bn. For the year it fell.\n",
+     "missing_space"),
+    ("Sales rose,, analysts said.\n", "Sales rose, analysts said.\n", "punctuation.doubled"),
+    ("Sales rose <b>sharply</b> in May.\n", "Sales rose sharply in May.\n", "markup.tag"),
+    ("Sales rose in May &amp; June.\n", "Sales rose in May & June.\n", "markup.entity"),
+    ("The bank です said profit rose.\n", "The bank said profit rose.\n", "stray_script.kana"),
+    ("The bank said   profit rose.\n", "The bank said profit rose.\n", "whitespace.run"),
+    ("The bank said profit rose.\u200b\n", "The bank said profit rose.\n", "whitespace.zero_width"),
+    ("Sales at the cafÃ© chain rose.\n", "Sales at the café chain rose.\n", "encoding"),
+    ("Net profit rose 12 percent to 3.4 billion yuan. Net profit rose 12 percent to 3.4 billion yuan.\n",
+     "Net profit rose 12 percent to 3.4 billion yuan.\n", "duplicate.sentence"),
+    ("上海 金融 业增长。\n", "上海金融业增长。\n", "whitespace.cjk_gap"),
+    ("贷款增长，，同比上升。。\n", "贷款增长，同比上升。\n", "punctuation.doubled"),
+])
+def test_repairs(text, expected, rule):
+    lang = "zh" if "上" in text or "贷" in text else "en"
+    result = clean_text(text, lang)
+    assert result.cleaned_text == expected
+    assert rule in {e.rule for e in result.edits}
+    assert restore_original(result.cleaned_text, result.edits) == text
+
+
+def test_chinese_in_brackets_is_kept():
+    text = "The PBOC expanded relending (再贷款) quotas.\n"
+    assert clean_text(text, "en").cleaned_text == text
+
+
+def test_numbers_and_names_unchanged_round_trip():
+    text = "Tao  said 1,771 firms. Ta.\n\n\nIt is. Shares rose 15.6% to $1.2bn.Analysts agreed.\n\n"
+    result = clean_text(text, "en")
+    for token in ("Tao", "1,771", "15.6%", "$1.2bn."):
+        assert token in result.cleaned_text
+    assert restore_original(result.cleaned_text, result.edits) == text
+
+
+def test_flag_mode_keeps_fragments():
+    text = "The bank raised rates. Ta. Markets fell.\n"
+    result = clean_text(text, "en", CleanConfig(fragment_action="flag"))
+    assert result.cleaned_text == text
+    assert [f.text for f in result.flags] == ["Ta."]
+
+
+def test_rules_can_be_switched_off():
+    text = "The bank raised rates. Ta.\n"
+    config = CleanConfig.model_validate({"rules": {"fragment": False}})
+    assert clean_text(text, "en", config).cleaned_text == text
+
+
+def test_flag_offsets_index_the_cleaned_text():
+    text = "Ta. The regulator said it would focus on.\n"
+    result = clean_text(text, "en")
+    flag = result.flags[0]
+    assert result.cleaned_text[flag.start:flag.end] == flag.text == "The regulator said it would focus on."

@@ -1,0 +1,129 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.schema import ErrorRecord, Result
+
+
+def run_cli(*args):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def article_file(tmp_path, example_en):
+    path = tmp_path / "article.txt"
+    path.write_text(example_en, encoding="utf-8")
+    return path
+
+
+def test_summarize_json_is_the_schema(article_file, capsys):
+    assert main(["summarize", str(article_file), "--format", "json"]) == 0
+    result = Result.model_validate(json.loads(capsys.readouterr().out))
+    assert result.id == "article" and result.summary_en
+
+
+def test_summarize_text_and_markdown(article_file, capsys):
+    assert main(["summarize", str(article_file)]) == 0
+    text = capsys.readouterr().out
+    assert "English summary:" in text and "Chinese summary:" in text and "(missing)" in text
+    assert main(["summarize", str(article_file), "--format", "md"]) == 0
+    assert "| English | Chinese |" in capsys.readouterr().out
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("case,pattern", [
+    ("empty", "the text is empty"),
+    ("dir", "is a directory"),
+    ("binary", "not valid UTF-8"),
+    ("missing", "no such file"),
+    ("unknown_key", "unknown config key 'summarize.bogus'"),
+    ("missing_config", "config file not found"),
+])
+def test_bad_input_one_line_error(case, pattern, tmp_path, article_file, capsys):
+    args = {
+        "empty": ["summarize", _write(tmp_path / "e.txt", b"  \n")],
+        "dir": ["summarize", str(tmp_path)],
+        "binary": ["summarize", _write(tmp_path / "b.txt", b"Bank \xff\xfe profit")],
+        "missing": ["summarize", str(tmp_path / "nope.txt")],
+        "unknown_key": ["summarize", str(article_file), "--config",
+                        _write(tmp_path / "c.yaml", b"summarize:\n  bogus: 1\n")],
+        "missing_config": ["summarize", str(article_file), "--config", str(tmp_path / "none.yaml")],
+    }[case]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and pattern in err and err.startswith("bisum: error:")
+
+
+def test_stdin_and_module_entry_point(example_zh):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "summarize", "-", "--format", "json"],
+                          input=example_zh, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["source_lang"] == "zh"
+
+
+def test_batch_one_line_per_record(tmp_path, example_en, example_zh, capsys):
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": "en", "text": example_en}), "{not json", json.dumps({"id": "n", "text": 5}),
+             json.dumps({"id": "e", "text": "  "}), json.dumps({"id": "en", "text": example_en}),
+             json.dumps({"text": example_zh})]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "--input", str(src), "--output", str(out)]) == 3
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(lines)
+    codes = [r["error"]["code"] if "error" in r else "ok" for r in records]
+    assert codes == ["ok", "bad_json", "bad_text_type", "empty_text", "duplicate_id", "ok"]
+    assert records[5]["id"].startswith("sha1-")
+    for r in records:
+        (ErrorRecord if "error" in r else Result).model_validate(r)
+
+
+def test_batch_csv(tmp_path, example_en, capsys):
+    import csv
+
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["id", "text"], ["a", example_en], ["b", example_en.replace("Shenzhen", "Xiamen")]])
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "--input", str(src), "--output", str(out)]) == 0
+    assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]
+
+
+def test_glossary_formats(article_file, capsys):
+    assert main(["glossary", str(article_file), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"term_en": "relending", "term_zh": "再贷款"}.items() <= next(r for r in rows if r["term_en"] == "relending").items()
+    assert main(["glossary", str(article_file), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("term_en,term_zh,category,count")
+
+
+def test_evaluate_identical_chinese_scores_100(tmp_path, capsys):
+    ref = tmp_path / "ref.jsonl"
+    ref.write_text(json.dumps({"id": "1", "summary": "央行下调存款准备金率。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"id": "1", "summary_zh": "央行下调存款准备金率。"}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    assert main(["evaluate", "--pred", str(pred), "--ref", str(ref), "--pred-column", "summary_zh",
+                 "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["scores"]["char"]["rouge1"] == pytest.approx(100.0)
+    assert report["scores"]["word"]["rougeLsum"] == pytest.approx(100.0)
+
+
+def test_help_for_every_subcommand():
+    for sub in ("summarize", "batch", "clean", "glossary", "evaluate", "demo"):
+        code, out, _ = run_cli(sub, "--help")
+        assert code == 0 and "usage: bisum " + sub in out
+
+
+def test_clean_diff(article_file):
+    code, out, _ = run_cli("clean", str(article_file), "--diff")
+    assert code == 0 and "edits" in out and "flagged" in out

@@ -1,0 +1,38 @@
+import pytest
+import yaml
+
+from pipeline.config import CONFIG_DIR, Config, load_config
+from pipeline.errors import ConfigError
+
+
+def test_default_yaml_is_the_embedded_default():
+    data = yaml.safe_load((CONFIG_DIR / "default.yaml").read_text(encoding="utf-8"))
+    assert Config.model_validate(data).model_dump(exclude={"source"}) == Config().model_dump(exclude={"source"})
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CONFIG_DIR.glob("*.yaml")))
+def test_every_shipped_config_loads(name):
+    assert load_config(CONFIG_DIR / name).source.endswith(name)
+
+
+def test_bare_name_resolves_in_configs_dir():
+    assert load_config("hf-small").translate.en_zh.download is True
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("summarize:\n  max_sentences: 2\n  sentnces: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown config key 'summarize.sentnces'"):
+        load_config(path)
+
+
+def test_bad_value_is_named(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("summarize:\n  max_sentences: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="summarize.max_sentences"):
+        load_config(path)
+
+
+def test_missing_file():
+    with pytest.raises(ConfigError, match="config file not found: nowhere.yaml"):
+        load_config("nowhere.yaml")

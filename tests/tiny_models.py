@@ -1,0 +1,62 @@
+"""Tiny random-weight models built in the tests, saved with save_pretrained and loaded by path through
+exactly the code a real model uses. Output is gibberish; the code path is real."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sentencepiece as spm
+
+_EN = [
+    "The central bank cut the reserve requirement ratio by {n} basis points.",
+    "Shares of the bank rose {n} percent in Shanghai trading.",
+    "Green loans reached {n} trillion yuan at the end of the year.",
+    "The fund bought existing stakes from {n} investors.",
+    "Outstanding loans to technology firms grew by {n} percent.",
+]
+_ZH = [
+    "央行下调存款准备金率{n}个基点。",
+    "该银行股价在上海上涨{n}%。",
+    "年末绿色贷款余额达到{n}万亿元。",
+    "该基金从{n}名投资者手中收购现有份额。",
+    "科技企业贷款余额增长{n}%。",
+]
+
+
+def _train_spm(lines: list[str], prefix: Path, vocab: int) -> None:
+    corpus = prefix.with_suffix(".txt")
+    corpus.write_text("\n".join(lines), encoding="utf-8")
+    spm.SentencePieceTrainer.train(input=str(corpus), model_prefix=str(prefix), vocab_size=vocab,
+                                   character_coverage=1.0, model_type="unigram", minloglevel=2,
+                                   hard_vocab_limit=False)
+
+
+def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Hans<<",)) -> Path:
+    """A Marian en->zh model with 2 tiny layers and sentencepiece vocabularies trained here."""
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    en = [t.format(n=n) for t in _EN for n in range(60)]
+    zh = [t.format(n=n) for t in _ZH for n in range(60)]
+    _train_spm(en, folder / "source", 120)
+    _train_spm(zh, folder / "target", 120)
+    pieces = ["</s>", "<unk>", "<pad>", *target_tokens]
+    for name in ("source", "target"):
+        proc = spm.SentencePieceProcessor(model_file=str(folder / f"{name}.model"))
+        pieces += [proc.id_to_piece(i) for i in range(proc.get_piece_size())]
+    vocab = {}
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (folder / "source.model").rename(folder / "source.spm")
+    (folder / "target.model").rename(folder / "target.spm")
+    tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
+                                vocab=str(folder / "vocab.json"), model_max_length=64)
+    config = MarianConfig(vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
+                          encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
+                          decoder_ffn_dim=32, max_position_embeddings=128, pad_token_id=vocab["<pad>"],
+                          eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"])
+    model = MarianMTModel(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
