@@ -39,9 +39,8 @@ _FUNCTION_WORDS = regex.compile(
     rf"(?:\s+(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by))?\."
 )
 _ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦][。．.]")
-_TRUNCATED_END = regex.compile(
-    r"(?i)\b(?:to|of|for|with|on|at|by|from|about|into|onto|the|a|an|and|or|than|such as|including)\.$"
-)
+# Only words that cannot end an English sentence: "hoping for." or "go on." are fine, "such as." is not.
+_TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$")
 _LIGHT_VERB_END = regex.compile(
     r"(?i)\b(?:pay|pays|paid|paying)\s+(?:more\s+|close\s+|special\s+|greater\s+|much\s+)?attention\.$"
     r"|\b(?:attach|attaches|attached)\s+(?:great\s+|more\s+)?importance\.$"
@@ -58,7 +57,7 @@ _TRAILING = regex.compile(r"[ \t\u00a0]+(?=\n|$)")
 _BLANK_LINES = regex.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TEXT_END = regex.compile(r"\s+$")
 _CJK_GAP = regex.compile(r"(?<=[\p{Han}，。、；：！？])[ \t]+(?=[\p{Han}，。、；：！？])")
-_DOUBLED_EN = regex.compile(r"(?<![.])([,;:])\s*\1+|(?<=[\p{L}\d)%])\.\.(?!\.)|(?<=[\p{L}\d])\s+([,;:])(?=\s)")
+_DOUBLED_EN = regex.compile(r"([,;:])\s*\1+|(?<=[\p{L}\d)%])\.\.(?!\.)|(?<=[\p{L}\d])\s+([,;:])(?=\s)")
 _DOUBLED_ZH = regex.compile(r"([，。；：、])\1+|，(?=。)")
 _GLUED = regex.compile(r"(?<=[\p{L}\d%)]{2})([.!?])(?=[\p{Lu}][\p{Ll}])")
 
@@ -273,17 +272,16 @@ def _fragments(sentences: list[Sentence], lang: Lang) -> list[_Finding]:
     return out
 
 
-def _duplicates(sentences: list[Sentence], lang: Lang, min_words: int) -> list[_Finding]:
-    seen: set[str] = set()
+def _duplicates(sentences: list[Sentence], lang: Lang, min_words: int, window: int = 3) -> list[_Finding]:
+    """A sentence repeating one of the `window` sentences before it. Speakers and reporters repeat points
+    far apart; machine translation doubles a sentence next to itself."""
+    keys = [" ".join(_WORD.findall(s.text.lower())) if lang == "en" else regex.sub(r"\s+", "", s.text)
+            for s in sentences]
     out = []
-    for sent in sentences:
-        key = " ".join(_WORD.findall(sent.text.lower())) if lang == "en" else regex.sub(r"\s+", "", sent.text)
+    for i, (sent, key) in enumerate(zip(sentences, keys)):
         size = len(key.split()) if lang == "en" else len(key) // 2
-        if size < min_words:
-            continue
-        if key in seen:
-            out.append(_Finding(sent, "duplicate.sentence", "repeats an earlier sentence", 0.95))
-        seen.add(key)
+        if size >= min_words and key in keys[max(0, i - window):i]:
+            out.append(_Finding(sent, "duplicate.sentence", "repeats the sentence just before it", 0.95))
     return out
 
 

@@ -42,7 +42,7 @@ class CleanConfig(_Section):
     # Sentences flagged as truncated by translation are kept unless this is "remove".
     truncation_action: Literal["remove", "flag"] = "flag"
     # Duplicates shorter than this many words are left alone (short repeats are often legitimate).
-    duplicate_min_words: int = Field(default=6, ge=1)
+    duplicate_min_words: int = Field(default=4, ge=1)
 
 
 class SummarizeConfig(_Section):

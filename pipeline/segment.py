@@ -23,8 +23,11 @@ _STARTERS = frozenset(
 )
 
 # End punctuation, optional closing quotes/brackets, then whitespace and an opener, or a glued capital.
+# ... or a lower-case fragment of at most three words that ends right away ("rose. ta. But"), which is
+# machine-translation residue the cleaner must see as a sentence of its own.
 _EN_BOUNDARY = regex.compile(
-    r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥])|(?=[\p{Lu}][\p{Ll}]))"""
+    r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥]"""
+    r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}][\p{Ll}]))"""
 )
 _ZH_BOUNDARY = regex.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\"']*")
 

@@ -77,7 +77,17 @@ def test_rules_can_be_switched_off():
 
 
 def test_flag_offsets_index_the_cleaned_text():
-    text = "Ta. The regulator said it would focus on.\n"
+    text = "Ta. The regulator said it would support sectors such as.\n"
     result = clean_text(text, "en")
     flag = result.flags[0]
-    assert result.cleaned_text[flag.start:flag.end] == flag.text == "The regulator said it would focus on."
+    assert result.cleaned_text[flag.start:flag.end] == flag.text == "The regulator said it would support sectors such as."
+
+
+@pytest.mark.parametrize("text", ["He was hoping for.", "There was little to speak of, he said.", "I could go on."])
+def test_stranded_prepositions_are_not_truncation(text):
+    assert clean_text(text, "en").flags == []
+
+
+def test_lowercase_residue_after_a_sentence():
+    result = clean_text("Profit rose. ta. Sales fell. it is.\n", "en")
+    assert result.cleaned_text == "Profit rose. Sales fell.\n"
