@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test benchmarks clean
+.PHONY: venv demo test bench-cleaning clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ demo: venv
 
 test: venv
 	$(PY) -m pytest
+
+# Benchmarks read ../shared/data and skip data sets that are absent.
+bench-cleaning: venv
+	$(PY) benchmarks/cleaning.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
