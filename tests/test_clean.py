@@ -91,3 +91,17 @@ def test_stranded_prepositions_are_not_truncation(text):
 def test_lowercase_residue_after_a_sentence():
     result = clean_text("Profit rose. ta. Sales fell. it is.\n", "en")
     assert result.cleaned_text == "Profit rose. Sales fell.\n"
+
+
+def test_round_trip_on_random_mixtures_of_residue():
+    import random
+
+    pieces = ["The bank raised rates.", "Ta.", "it is.", "Profit hit $1.2bn.For 2024 it fell.", "Sales rose,, again.",
+              "<br>", "&amp;", "です", "\u200b", "  ", "\n\n\n", "Net profit rose 12 percent in May.",
+              "Net profit rose 12 percent in May.", '"No."', "He said he would pay more attention.", "cafÃ©"]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        result = clean_text(text, "en")
+        assert restore_original(result.cleaned_text, result.edits) == text
+        assert all(result.cleaned_text[f.start:f.end] == f.text for f in result.flags)
