@@ -153,11 +153,13 @@ def restore_original(cleaned: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-def to_cleaned_offset(position: int, edits: list[Edit]) -> int:
-    """Map a position in the original text to the cleaned text."""
+def to_cleaned_offset(position: int, edits: list[Edit], at_end: bool = False) -> int:
+    """Map a position in the original text to the cleaned text. An insertion exactly at `position` lies
+    before a span that starts there, and after a span that ends there (`at_end`)."""
     shift = 0
     for edit in edits:
-        if edit.end <= position and edit.start < position:
+        inserted_here = edit.start == edit.end == position
+        if edit.end <= position and not (inserted_here and at_end):
             shift += len(edit.replacement) - (edit.end - edit.start)
         elif edit.start >= position:
             break
@@ -318,7 +320,6 @@ def _sentence_removal(text: str, finding: _Finding) -> _Proposal:
                 end = sent.end
                 while start > 0 and text[start - 1].isspace():
                     start -= 1
-                end = len(text) if not text[sent.end:].strip() else end
     return _Proposal(start, end, "", finding.rule, finding.reason, finding.confidence, True)
 
 
@@ -349,7 +350,11 @@ def _flags_in_cleaned(flags: list[_Proposal], edits: list[Edit], cleaned: str) -
     for prop in flags:
         if any(e.start <= prop.start and prop.end <= e.end and e.replacement == "" for e in edits):
             continue  # removed by another rule
-        start, end = to_cleaned_offset(prop.start, edits), to_cleaned_offset(prop.end, edits)
+        start, end = to_cleaned_offset(prop.start, edits), to_cleaned_offset(prop.end, edits, at_end=True)
+        while start < end and cleaned[start].isspace():  # an edit at the sentence edge may leave spaces
+            start += 1
+        while end > start and cleaned[end - 1].isspace():
+            end -= 1
         out.append(Flag(start=start, end=end, text=cleaned[start:end], rule=prop.rule, reason=prop.reason,
                         confidence=prop.confidence))
     return out
