@@ -334,8 +334,21 @@ def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
             continue
         chosen.append(prop)
     chosen.sort(key=lambda p: (p.start, p.end))
+    _absorb_spaces(text, chosen)
     return [Edit(start=p.start, end=p.end, original=text[p.start:p.end], replacement=p.replacement,
                  rule=p.rule, reason=p.reason, confidence=p.confidence) for p in chosen]
+
+
+def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
+    """A removed token that stood between two spaces (or after a line start) takes one space with it, so
+    that removing it leaves no double space behind."""
+    for i, prop in enumerate(chosen):
+        if prop.replacement or prop.sentence_level or prop.start == prop.end:
+            continue
+        left_free = prop.start == 0 or text[prop.start - 1] in " \t\n"
+        next_start = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
+        if left_free and prop.end < next_start and text[prop.end] in " \t":
+            prop.end += 1
 
 
 def _overlaps(a: _Proposal, b: _Proposal) -> bool:

@@ -76,6 +76,13 @@ def test_rules_can_be_switched_off():
     assert clean_text(text, "en", config).cleaned_text == text
 
 
+def test_removals_leave_no_double_space():
+    text = "です \u200b &amp; The bank <br> said profit rose.\n"
+    result = clean_text(text, "en")
+    assert result.cleaned_text == "& The bank said profit rose.\n"
+    assert restore_original(result.cleaned_text, result.edits) == text
+
+
 def test_flag_after_inserted_space():
     result = clean_text("Profit hit $1.2bn.He said it would pay attention.\n", "en")
     assert [f.text for f in result.flags] == ["He said it would pay attention."]
