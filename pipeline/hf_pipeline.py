@@ -16,6 +16,7 @@ from transformers.pipelines import PIPELINE_REGISTRY
 from transformers.pipelines.pt_utils import PipelineDataset, PipelineIterator
 
 from .core import BilingualSummarizer
+from .io import stable_id
 from .schema import Article
 
 TASK = "bilingual-summarization"
@@ -72,10 +73,12 @@ class BilingualSummarizationPipeline(Pipeline):
         if isinstance(inputs, Article):
             article = inputs
         elif isinstance(inputs, str):
-            article = Article(id=f"doc-{abs(hash(inputs)) % 10**10}", text=inputs)
+            article = Article(id=stable_id(inputs), text=inputs)
         elif isinstance(inputs, dict):
-            article = Article(id=str(inputs.get("id") or f"doc-{abs(hash(inputs.get('text'))) % 10**10}"),
-                              text=inputs.get("text", ""), title=inputs.get("title"))
+            text = inputs.get("text")
+            if not isinstance(text, str):
+                raise TypeError(f"article {inputs.get('id')!r}: 'text' must be a string")
+            article = Article(id=str(inputs.get("id") or stable_id(text)), text=text, title=inputs.get("title"))
         else:
             raise TypeError(f"expected an article string or dict, got {type(inputs).__name__}")
         return {"articles": [article]}

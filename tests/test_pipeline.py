@@ -8,6 +8,7 @@ from pipeline import Article, BilingualSummarizer, Result, load_config
 from pipeline.cli import main
 from pipeline.clean import restore_original
 from pipeline.errors import EmptyTextError, UnsupportedLanguageError
+from pipeline.io import stable_id
 from pipeline.segment import split_sentences
 
 
@@ -84,3 +85,4 @@ def test_hf_pipeline_batches_and_matches_cli(example_en, example_zh, tmp_path, c
         cli = json.loads(capsys.readouterr().out)
         assert _without_timings(cli) == _without_timings(out)
     assert _without_timings(pipe(inputs[0])) == _without_timings(batched[0])
+    assert pipe(example_en)["id"] == pipe(example_en)["id"] == stable_id(example_en)  # same id on every run
