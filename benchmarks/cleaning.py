@@ -65,25 +65,21 @@ def _inside(text, sent, junk, rng):
     return text[:at] + junk + text[at:], (at, at + len(junk))
 
 
-def _variant(rng, options):
-    return rng.choice(options)
-
-
 EN_KINDS = {
-    "romanised 'Ta.'": lambda t, s, r: _after(t, s, _variant(r, ["Ta.", "ta.", "TA."]), _variant(r, [" ", "  "])),
-    "romanised other": lambda t, s, r: _after(t, s, _variant(r, ["Desu.", "Ne.", "Ka.", "Masu.", "Yo."])),
-    "'It is.'": lambda t, s, r: _after(t, s, _variant(r, ["It is.", "it is.", "It was.", "It is not."])),
-    "pronoun + auxiliary": lambda t, s, r: _after(t, s, _variant(r, ["This is.", "They were.", "There are.",
+    "romanised 'Ta.'": lambda t, s, r: _after(t, s, r.choice(["Ta.", "ta.", "TA."]), r.choice([" ", "  "])),
+    "romanised other": lambda t, s, r: _after(t, s, r.choice(["Desu.", "Ne.", "Ka.", "Masu.", "Yo."])),
+    "'It is.'": lambda t, s, r: _after(t, s, r.choice(["It is.", "it is.", "It was.", "It is not."])),
+    "pronoun + auxiliary": lambda t, s, r: _after(t, s, r.choice(["This is.", "They were.", "There are.",
                                                                        "He will.", "We can.", "That has."])),
-    "function-word fragment": lambda t, s, r: _after(t, s, _variant(r, ["And.", "The.", "Of the.", "But so."])),
-    "fragment on own line": lambda t, s, r: _after(t, s, _variant(r, ["Ta.", "It is."]), "\n\n"),
+    "function-word fragment": lambda t, s, r: _after(t, s, r.choice(["And.", "The.", "Of the.", "But so."])),
+    "fragment on own line": lambda t, s, r: _after(t, s, r.choice(["Ta.", "It is."]), "\n\n"),
     "duplicated sentence": lambda t, s, r: _after(t, s, t[s.start:s.end]),
-    "stray kana": lambda t, s, r: _inside(t, s, " " + _variant(r, ["です", "ました", "ね", "カ"]), r),
-    "stray Han": lambda t, s, r: _inside(t, s, " " + _variant(r, ["他", "的", "是的"]), r),
-    "HTML tag": lambda t, s, r: _inside(t, s, _variant(r, ["<br>", "<br/>", "</span>", "<p>"]), r),
-    "HTML entity space": lambda t, s, r: _inside(t, s, _variant(r, ["&nbsp;", "&#160;"]), r),
-    "zero-width char": lambda t, s, r: _inside(t, s, _variant(r, ["\u200b", "\ufeff"]), r),
-    "repeated spaces": lambda t, s, r: _inside(t, s, _variant(r, ["  ", "\t", " \u00a0"]), r),
+    "stray kana": lambda t, s, r: _inside(t, s, " " + r.choice(["です", "ました", "ね", "カ"]), r),
+    "stray Han": lambda t, s, r: _inside(t, s, " " + r.choice(["他", "的", "是的"]), r),
+    "HTML tag": lambda t, s, r: _inside(t, s, r.choice(["<br>", "<br/>", "</span>", "<p>"]), r),
+    "HTML entity space": lambda t, s, r: _inside(t, s, r.choice(["&nbsp;", "&#160;"]), r),
+    "zero-width char": lambda t, s, r: _inside(t, s, r.choice(["\u200b", "\ufeff"]), r),
+    "repeated spaces": lambda t, s, r: _inside(t, s, r.choice(["  ", "\t", " \u00a0"]), r),
 }
 
 
@@ -113,11 +109,11 @@ def _mojibake(text, sent, rng):
 EN_SPECIAL = {"doubled comma": _doubled_comma, "missing space after full stop": _glued, "mojibake apostrophe": _mojibake}
 
 ZH_KINDS = {
-    "one-character fragment": lambda t, s, r: _after(t, s, _variant(r, ["他。", "是。", "了。", "吗。"]), ""),
+    "one-character fragment": lambda t, s, r: _after(t, s, r.choice(["他。", "是。", "了。", "吗。"]), ""),
     "duplicated sentence": lambda t, s, r: _after(t, s, t[s.start:s.end], ""),
     "space between Han": lambda t, s, r: _inside_han(t, s, r),
     "doubled punctuation": lambda t, s, r: _double_zh(t, s, r),
-    "HTML tag": lambda t, s, r: _inside(t, s, _variant(r, ["<br>", "</p>"]), r) if " " in t[s.start:s.end]
+    "HTML tag": lambda t, s, r: _inside(t, s, r.choice(["<br>", "</p>"]), r) if " " in t[s.start:s.end]
     else _after(t, s, "<br>", ""),
     "zero-width char": lambda t, s, r: _after(t, s, "\u200b", ""),
 }

@@ -302,24 +302,25 @@ def _truncations(sentences: list[Sentence]) -> list[_Finding]:
 
 
 def _sentence_removal(text: str, finding: _Finding) -> _Proposal:
-    """Remove a sentence with the whitespace that separates it, leaving its neighbours intact."""
+    """Remove a sentence with the whitespace that separates it, leaving its neighbours intact: the spaces
+    before it when text precedes it on its line; else the whitespace after it; and for a last line on its
+    own, the line break before it (so the text keeps its final newline)."""
     sent = finding.sentence
     start, end = sent.start, sent.end
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
         while start > line_start and text[start - 1] in " \t":
             start -= 1
-    else:
+    elif text[end:].strip():
         start = line_start
-        while end < len(text) and text[end] in " \t":
+        while text[end] in " \t":
             end += 1
-        if end == len(text) or text[end] == "\n":  # the sentence was the whole line
-            while end < len(text) and text[end].isspace():
+        if text[end] == "\n":  # the sentence was the whole line: take its line break(s) too
+            while text[end].isspace():
                 end += 1
-            if end == len(text):  # last line: take the separator before it instead
-                end = sent.end
-                while start > 0 and text[start - 1].isspace():
-                    start -= 1
+    else:
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
     return _Proposal(start, end, "", finding.rule, finding.reason, finding.confidence, True)
 
 
@@ -364,10 +365,6 @@ def _flags_in_cleaned(flags: list[_Proposal], edits: list[Edit], cleaned: str) -
         if any(e.start <= prop.start and prop.end <= e.end and e.replacement == "" for e in edits):
             continue  # removed by another rule
         start, end = to_cleaned_offset(prop.start, edits), to_cleaned_offset(prop.end, edits, at_end=True)
-        while start < end and cleaned[start].isspace():  # an edit at the sentence edge may leave spaces
-            start += 1
-        while end > start and cleaned[end - 1].isspace():
-            end -= 1
         out.append(Flag(start=start, end=end, text=cleaned[start:end], rule=prop.rule, reason=prop.reason,
                         confidence=prop.confidence))
     return out
