@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test bench-cleaning clean
+.PHONY: venv demo test bench-cleaning bench-summarize clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,9 @@ test: venv
 # Benchmarks read ../shared/data and skip data sets that are absent.
 bench-cleaning: venv
 	$(PY) benchmarks/cleaning.py
+
+bench-summarize: venv
+	$(PY) benchmarks/summarize_extractive.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -45,6 +45,25 @@ class CleanConfig(_Section):
     duplicate_min_words: int = Field(default=4, ge=1)
 
 
+class RankingWeights(_Section):
+    """Weights of the extractive sentence score (each feature is scaled to 0..1 within the article)."""
+
+    centrality: float = Field(default=1.0, ge=0.0)   # TextRank over shared content words
+    position: float = Field(default=0.0, ge=0.0)     # 1 / (1 + sentence index)
+    title: float = Field(default=0.0, ge=0.0)        # similarity to the title or headline
+    figures: float = Field(default=0.0, ge=0.0)      # amounts, percentages and other figures in the sentence
+    redundancy: float = Field(default=0.2, ge=0.0, le=1.0)  # MMR: 0 = no redundancy control
+
+
+class Ranking(_Section):
+    """Per-language weights, and weights for long documents (transcripts, reports) in any language."""
+
+    en: RankingWeights = RankingWeights()
+    zh: RankingWeights = RankingWeights(centrality=0.5, position=1.5, title=0.3, figures=0.5)
+    long: RankingWeights = RankingWeights(figures=1.0)
+    long_from_sentences: int = Field(default=60, ge=1)
+
+
 class SummarizeConfig(_Section):
     """Length budget: the tightest of the limits that are set wins; at least one sentence is kept."""
 
@@ -53,8 +72,7 @@ class SummarizeConfig(_Section):
     ratio: float | None = Field(default=None, gt=0.0, le=1.0)
     max_words: int | None = Field(default=None, ge=1)
     max_chars: int | None = Field(default=None, ge=1)
-    position_weight: float = Field(default=0.25, ge=0.0)
-    redundancy: float = Field(default=0.5, ge=0.0, le=1.0)
+    ranking: Ranking = Ranking()
 
 
 class ModelSpec(_Section):

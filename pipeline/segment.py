@@ -27,7 +27,7 @@ _STARTERS = frozenset(
 # machine-translation residue the cleaner must see as a sentence of its own.
 _EN_BOUNDARY = regex.compile(
     r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥]"""
-    r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}][\p{Ll}]))"""
+    r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}](?:\p{Ll}|\s|\p{Lu}+\s)))"""
 )
 _ZH_BOUNDARY = regex.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\"']*")
 
@@ -66,6 +66,8 @@ def _split_line_en(line: str, offset: int):
         if not _is_boundary(line, match):
             continue
         cut = match.end("close")
+        if match.group("close")[:1] == '"' and line.count('"', start, match.start()) % 2 == 0:
+            cut = match.start("close")  # quotes are balanced before it: the '"' opens the next sentence
         yield offset + start, offset + cut
         start = cut
     yield offset + start, offset + len(line)
@@ -88,21 +90,26 @@ def _is_boundary(line: str, match: regex.Match) -> bool:
         return True
     following = line[match.end():].lstrip("\"'“‘([")
     next_word = regex.match(r"[\p{L}\d]+", following)
+    capitalised = bool(next_word) and next_word.group()[0].isupper()
     next_word = next_word.group().lower() if next_word else ""
+    starts = capitalised and next_word in _STARTERS  # "U.S. The ...": a capitalised common sentence opener
     glued = match.group("space") is None
     if glued:
-        # "bn.For", "2004.The": the last piece before the dot is lower case or a number, and longer than
-        # one letter (not "U.S.A" or "e.g.The").
+        # "bn.For", "2004.The", "Mohd-Saaid.In", "$40m.He": the last piece before the dot ends in a lower-case
+        # letter, digit, % or ")" and is longer than one letter (not "U.S.A" or "e.g.The").
         last = token.rsplit(".", 1)[-1]
-        return bool(regex.fullmatch(r"[\p{L}\d%)]*[\p{Ll}\d%)]", last)) and (len(last) > 1 or last.isdigit())
+        if regex.fullmatch(r"\p{Lu}{2,5}", last):  # "in the US.At his ..."
+            return starts
+        return (bool(regex.search(r"[\p{Ll}\d%)]$", last)) and (len(last) > 1 or last.isdigit())
+                and last.lower() not in ABBREVIATIONS)
     key = token.lower()
     if key in ("no", "nos"):  # "No. 3" continues; "said no. Then" ends
         return not next_word[:1].isdigit()
     if key in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
         if key in _TITLES or len(token) == 1:
             return False
-        # "U.S. The ...", "Inc. It ..." end a sentence; "U.S. Treasury" does not.
-        return next_word in _STARTERS
+        # "U.S. The ...", "Inc. It ..." end a sentence; "U.S. Treasury" and "e.g. in" do not.
+        return starts
     if regex.fullmatch(r"(?:\p{L}\.)+\p{L}", token):  # initialisms with inner dots, e.g. "U.S" before the dot
-        return next_word in _STARTERS
+        return starts
     return True

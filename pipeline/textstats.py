@@ -39,5 +39,5 @@ def _stem(word: str) -> str:
 def content_words(text: str, lang: Lang) -> list[str]:
     """Lower-cased, stemmed content words (en) or jieba words without punctuation and stopwords (zh)."""
     if lang == "zh":
-        return [w for w in jieba.lcut(text) if _ZH_KEEP.search(w) and w not in ZH_STOPWORDS]
+        return [w for w in jieba.lcut(text, HMM=False) if _ZH_KEEP.search(w) and w not in ZH_STOPWORDS]
     return [_stem(w) for w in (m.lower() for m in _EN_WORD.findall(text)) if w not in EN_STOPWORDS]

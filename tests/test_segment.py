@@ -17,6 +17,18 @@ def texts(text, lang="en"):
     ("It ranked No. 3 in the index.", ["It ranked No. 3 in the index."]),
     ("Debt reached 1.2 trillion yuan... Then it fell.", ["Debt reached 1.2 trillion yuan...", "Then it fell."]),
     ("- First item\n- Second item. More.", ["- First item", "- Second item.", "More."]),
+    # Glued sentences as scraped news has them: a straight quote after the dot opens the next sentence
+    # when the quotes before it are balanced, and closes the sentence when one is open.
+    ('It named a new chief."We are pleased," it said.', ['It named a new chief.', '"We are pleased," it said.']),
+    ('He said "costs rose."Then he left.', ['He said "costs rose."', 'Then he left.']),
+    ("It replaces Ms Mohd-Saaid.In a statement it said so.", ["It replaces Ms Mohd-Saaid.", "In a statement it said so."]),
+    ("A resort could cost $40m.He said more.", ["A resort could cost $40m.", "He said more."]),
+    ("It was valued at $180bn (£96bn).UK banks fell.", ["It was valued at $180bn (£96bn).", "UK banks fell."]),
+    ("Births are lower than in the US.At home it is worse.", ["Births are lower than in the US.", "At home it is worse."]),
+    ("Prices fell in March.A tie-up was agreed.", ["Prices fell in March.", "A tie-up was agreed."]),
+    ("Rates were 0.5 percentage points e.g. in Jan. 2004 and rose.", ["Rates were 0.5 percentage points e.g. in Jan. 2004 and rose."]),
+    ("Operator: Thank you. Our first question comes from Bank of America.\nAnalyst: Hi.",
+     ["Operator: Thank you.", "Our first question comes from Bank of America.", "Analyst: Hi."]),
 ])
 def test_english_edge_cases(text, expected):
     assert texts(text) == expected
@@ -25,6 +37,15 @@ def test_english_edge_cases(text, expected):
 def test_chinese_punctuation_quotes_and_newlines():
     text = "上海将加大支持力度。他说：“我们会继续努力！”是吗？对；好的……结束\n新段落"
     assert texts(text, "zh") == ["上海将加大支持力度。", "他说：“我们会继续努力！”", "是吗？", "对；", "好的……", "结束", "新段落"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("「科创板」开市了！投资者说：「很好。」然后离开。", ["「科创板」开市了！", "投资者说：「很好。」", "然后离开。"]),
+    ("利率为3.45%，较上月下降0.1个百分点。贷款余额12.5万亿元", ["利率为3.45%，较上月下降0.1个百分点。", "贷款余额12.5万亿元"]),
+    ("一、总体情况\n1. 贷款增长。2. 存款下降。", ["一、总体情况", "1. 贷款增长。", "2. 存款下降。"]),
+])
+def test_chinese_edge_cases(text, expected):
+    assert texts(text, "zh") == expected
 
 
 def test_spans_point_into_the_text():

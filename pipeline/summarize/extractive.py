@@ -1,5 +1,7 @@
-"""Extractive summarizer: graph centrality over TF-IDF sentence vectors, a position prior, title
-similarity and MMR redundancy control, under a sentence / ratio / word / character budget."""
+"""Extractive summarizer: TextRank centrality over shared content words, a position prior, title
+similarity, a preference for sentences carrying figures and MMR redundancy control, under a sentence /
+ratio / word / character budget. Weights come from `summarize.ranking` per language and for long
+documents."""
 from __future__ import annotations
 
 import math
@@ -7,11 +9,11 @@ import math
 import numpy as np
 import regex
 
-from ..config import SummarizeConfig
+from ..config import RankingWeights, SummarizeConfig
 from ..schema import Lang, Sentence, Summary
 from ..textstats import content_words
 
-_NUMBER = regex.compile(r"\d")
+_FIGURE = regex.compile(r"(?<![\p{Latin}\d])[$£€¥]?\d[\d,.]*\s*(?:%|bn|billion|million|m\b|亿|万)?")
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
 
@@ -30,8 +32,9 @@ class ExtractiveSummarizer:
         if not candidates:
             return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL,
                            warning="no sentence left to summarize after cleaning")
-        scores, sims = self._score(candidates, lang, title)
-        chosen = self._select(candidates, scores, sims, lang)
+        weights = self.weights(len(candidates), lang)
+        scores, sims = self._score(candidates, lang, title, weights)
+        chosen = self._select(candidates, scores, sims, lang, weights.redundancy)
         picked = [candidates[i] for i in sorted(chosen)]
         joiner = "" if lang == "zh" else " "
         return Summary(
@@ -44,33 +47,28 @@ class ExtractiveSummarizer:
         )
 
     # --- scoring -------------------------------------------------------------------------------------
-    def _score(self, sents: list[Sentence], lang: Lang, title: str | None) -> tuple[np.ndarray, np.ndarray]:
+    def weights(self, n_sentences: int, lang: Lang) -> RankingWeights:
+        ranking = self.config.ranking
+        return ranking.long if n_sentences >= ranking.long_from_sentences else getattr(ranking, lang)
+
+    def _score(self, sents: list[Sentence], lang: Lang, title: str | None,
+               w: RankingWeights) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence scores, and the TF-IDF cosine similarities that MMR uses against redundancy."""
         docs = [content_words(s.text, lang) for s in sents]
-        vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
         n = len(sents)
-        if not vocab:
-            return np.linspace(1.0, 0.5, n), np.zeros((n, n))
-        tf = np.zeros((n, len(vocab)))
-        for row, doc in enumerate(docs):
-            for word in doc:
-                tf[row, vocab[word]] += 1.0
-        df = (tf > 0).sum(axis=0)
-        vectors = np.log1p(tf) * np.log(1.0 + n / df)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        vectors, vocab = _tfidf(docs)
         sims = vectors @ vectors.T
         np.fill_diagonal(sims, 0.0)
-        centrality = _pagerank(sims)
-        position = np.array([1.0 / math.sqrt(1.0 + i) for i in range(n)])
-        score = _unit(centrality) + self.config.position_weight * 4 * _unit(position)
-        if title:
+        score = w.centrality * _unit(_pagerank(_overlap_graph(docs)))
+        score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
+        score += w.figures * _unit(np.array([len(_FIGURE.findall(s.text)) for s in sents], dtype=float))
+        if title and w.title:
             tvec = np.zeros(len(vocab))
             for word in content_words(title, lang):
                 if word in vocab:
                     tvec[vocab[word]] += 1.0
             if tvec.any():
-                score += 0.5 * _unit(vectors @ (tvec / np.linalg.norm(tvec)))
-        score += 0.1 * np.array([1.0 if _NUMBER.search(s.text) else 0.0 for s in sents])
+                score += w.title * _unit(vectors @ (tvec / np.linalg.norm(tvec)))
         return score, sims
 
     # --- selection -----------------------------------------------------------------------------------
@@ -79,7 +77,8 @@ class ExtractiveSummarizer:
         return {k: v for k, v in {"max_sentences": c.max_sentences, "ratio": c.ratio, "max_words": c.max_words,
                                   "max_chars": c.max_chars, "sentences_available": n}.items() if v is not None}
 
-    def _select(self, sents: list[Sentence], scores: np.ndarray, sims: np.ndarray, lang: Lang) -> list[int]:
+    def _select(self, sents: list[Sentence], scores: np.ndarray, sims: np.ndarray, lang: Lang,
+                redundancy: float) -> list[int]:
         c = self.config
         limit = len(sents)
         if c.max_sentences is not None:
@@ -90,8 +89,8 @@ class ExtractiveSummarizer:
         used = 0
         remaining = set(range(len(sents)))
         while remaining and len(chosen) < limit:
-            best = max(remaining, key=lambda i: scores[i] - c.redundancy * max((sims[i, j] for j in chosen),
-                                                                               default=0.0) * scores.max())
+            best = max(remaining, key=lambda i: scores[i] - redundancy * max((sims[i, j] for j in chosen),
+                                                                             default=0.0) * scores.max())
             remaining.discard(best)
             size = _length(sents[best].text, lang)
             over_words = c.max_words is not None and used + size > c.max_words
@@ -114,6 +113,29 @@ def _is_heading(sentence: Sentence, lang: Lang) -> bool:
     if text[-1:] in ".!?。！？；;…\"”’)）":
         return False
     return len(text.split()) <= 15 if lang == "en" else len(text) <= 30
+
+
+def _tfidf(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int]]:
+    """Unit-length TF-IDF rows (log tf) and the vocabulary."""
+    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
+    tf = np.zeros((len(docs), len(vocab)))
+    for row, doc in enumerate(docs):
+        for word in doc:
+            tf[row, vocab[word]] += 1.0
+    vectors = np.log1p(tf) * np.log(1.0 + len(docs) / np.maximum((tf > 0).sum(axis=0), 1))
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0), vocab
+
+
+def _overlap_graph(docs: list[list[str]]) -> np.ndarray:
+    """TextRank edge weights: shared content words over the sum of the log sentence sizes."""
+    sets = [set(d) for d in docs]
+    logs = np.array([math.log(len(d)) if len(d) > 1 else 0.0 for d in sets])
+    shared = np.array([[len(a & b) for b in sets] for a in sets], dtype=float)
+    valid = (logs[:, None] > 0) & (logs[None, :] > 0)
+    graph = np.divide(shared, logs[:, None] + logs[None, :], out=np.zeros_like(shared), where=valid)
+    np.fill_diagonal(graph, 0.0)
+    return graph
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
