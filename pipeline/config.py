@@ -49,6 +49,7 @@ class RankingWeights(_Section):
     """Weights of the extractive sentence score (each feature is scaled to 0..1 within the article)."""
 
     centrality: float = Field(default=1.0, ge=0.0)   # TextRank over shared content words
+    frequency: float = Field(default=0.0, ge=0.0)    # mean in-article frequency of the sentence's words
     position: float = Field(default=0.0, ge=0.0)     # 1 / (1 + sentence index)
     title: float = Field(default=0.0, ge=0.0)        # similarity to the title or headline
     figures: float = Field(default=0.0, ge=0.0)      # amounts, percentages and other figures in the sentence
@@ -58,9 +59,9 @@ class RankingWeights(_Section):
 class Ranking(_Section):
     """Per-language weights, and weights for long documents (transcripts, reports) in any language."""
 
-    en: RankingWeights = RankingWeights()
+    en: RankingWeights = RankingWeights(frequency=0.7, redundancy=0.1)
     zh: RankingWeights = RankingWeights(centrality=0.5, position=1.5, title=0.3, figures=0.5)
-    long: RankingWeights = RankingWeights(figures=1.0)
+    long: RankingWeights = RankingWeights(frequency=0.5, figures=1.0)
     long_from_sentences: int = Field(default=60, ge=1)
 
 

@@ -77,8 +77,14 @@ def test_long_documents_use_long_weights_and_prefer_figures():
     sentences = split_sentences(text, "en")
     summarizer = ExtractiveSummarizer(SummarizeConfig(max_sentences=1))
     assert summarizer.weights(len(sentences), "en") == summarizer.config.ranking.long
-    assert summarizer.summarize(sentences, "en").sentences == [40]
     assert summarizer.weights(10, "en") == summarizer.config.ranking.en
+
+    def pick(figures):
+        config = SummarizeConfig(max_sentences=1, ranking=Ranking(long=RankingWeights(figures=figures)))
+        return ExtractiveSummarizer(config).summarize(sentences, "en").sentences
+
+    assert pick(1.0) == [40]
+    assert pick(0.0) != [40]
 
 
 def test_nothing_left_gives_a_warning_not_a_crash():

@@ -1,10 +1,11 @@
-"""Extractive summarizer: TextRank centrality over shared content words, a position prior, title
+"""Extractive summarizer: TextRank centrality over shared content words, word salience, a position prior, title
 similarity, a preference for sentences carrying figures and MMR redundancy control, under a sentence /
 ratio / word / character budget. Weights come from `summarize.ranking` per language and for long
 documents."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import regex
@@ -60,6 +61,10 @@ class ExtractiveSummarizer:
         sims = vectors @ vectors.T
         np.fill_diagonal(sims, 0.0)
         score = w.centrality * _unit(_pagerank(_overlap_graph(docs)))
+        if w.frequency:
+            counts = Counter(word for doc in docs for word in set(doc))
+            mean_count = [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs]
+            score += w.frequency * _unit(np.array(mean_count))
         score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
         score += w.figures * _unit(np.array([len(_FIGURE.findall(s.text)) for s in sents], dtype=float))
         if title and w.title:
