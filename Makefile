@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test bench-cleaning bench-summarize clean
+.PHONY: venv demo test bench-cleaning bench-summarize bench-faithfulness bench-evaluation clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,12 @@ bench-cleaning: venv
 
 bench-summarize: venv
 	$(PY) benchmarks/summarize_extractive.py
+
+bench-faithfulness: venv
+	$(PY) benchmarks/faithfulness.py
+
+bench-evaluation: venv
+	$(PY) benchmarks/evaluation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -31,7 +31,7 @@ from sumy.utils import get_stop_words  # noqa: E402
 
 from benchmarks._data import SETS, load  # noqa: E402
 from pipeline.config import SummarizeConfig  # noqa: E402
-from pipeline.evaluate import METRICS, scorers  # noqa: E402
+from pipeline.evaluate.rouge import METRICS, scorers  # noqa: E402
 from pipeline.schema import Sentence  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 from pipeline.summarize.extractive import ExtractiveSummarizer  # noqa: E402

@@ -3,6 +3,7 @@
     from pipeline import summarize
     result = summarize("article text ...")          # Result: cleaned_text, edits, summary_en, summary_zh, ...
 
+Scores against references: `pipeline.evaluate(predictions, references)`;
 or, through Hugging Face: `transformers.pipeline("bilingual-summarization")` (registered on import).
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import BisumError
+from .evaluate import evaluate
 from .hf_pipeline import register as _register
 from .schema import Article, Result
 
@@ -23,4 +25,4 @@ def summarize(text: str, *, id: str = "doc-1", title: str | None = None, config:
     return BilingualSummarizer(config).run(Article(id=id, text=text, title=title))
 
 
-__all__ = ["Article", "BilingualSummarizer", "BisumError", "Config", "Result", "load_config", "summarize"]
+__all__ = ["Article", "BilingualSummarizer", "BisumError", "Config", "Result", "evaluate", "load_config", "summarize"]

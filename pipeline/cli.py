@@ -111,17 +111,23 @@ def cmd_glossary(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate_files
+    from .evaluate import evaluate
+    from .evaluate import report as render
 
-    report = evaluate_files(args.pred, args.ref, pred_column=args.pred_column, ref_column=args.ref_column,
-                            lang=args.lang)
+    report = evaluate(args.pred, args.ref, names=args.name, pred_column=args.pred_column,
+                      ref_column=args.ref_column, id_column=args.id_column, sources=args.sources,
+                      source_column=args.source_column, lang=args.lang, rounds=args.rounds, seed=args.seed)
+    if args.out:
+        for path in render.write_all(report, args.out):
+            print(f"wrote {path}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
-    print(f"{report['pairs']} pairs, language {report['lang']} (mean F1 x100)")
-    print(f"{'tokens':8} " + " ".join(f"{m:>9}" for m in ("rouge1", "rouge2", "rougeL", "rougeLsum")))
-    for level, scores in report["scores"].items():
-        print(f"{level:8} " + " ".join(f"{scores[m]:9.2f}" for m in ("rouge1", "rouge2", "rougeL", "rougeLsum")))
+        print(render.to_json(report))
+    elif args.format == "md":
+        print(render.to_markdown(report), end="")
+    elif args.format == "csv":
+        print(render.to_csv(report), end="")
+    else:
+        render.print_table(report)
     return 0
 
 
@@ -178,14 +184,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
     p.set_defaults(func=cmd_glossary)
 
-    p = sub.add_parser("evaluate", help="ROUGE of predictions against references (Chinese-aware)",
-                       description="Join predictions and references by id and report mean ROUGE F1.")
-    p.add_argument("--pred", required=True, help="JSONL with predictions (e.g. `bisum batch` output)")
-    p.add_argument("--ref", required=True, help="JSONL with references")
-    p.add_argument("--pred-column", default="summary_en", help="prediction column (default: summary_en)")
+    p = sub.add_parser("evaluate", help="score summaries against references and sources, with intervals",
+                       description="ROUGE (Chinese-aware), unsupported figures, glossary consistency, compression and "
+                                   "novel n-grams, 95%% bootstrap intervals; paired tests when several --pred are given.")
+    p.add_argument("--pred", required=True, action="append",
+                   help="predictions: JSONL/CSV/parquet/datasets folder (e.g. `bisum batch` output); repeat to compare")
+    p.add_argument("--name", action="append", help="a name per --pred (default: file names)")
+    p.add_argument("--ref", required=True, help="references, same formats")
+    p.add_argument("--sources", help="source articles, when the references have no source column")
+    p.add_argument("--pred-column", help="prediction column (default: prediction, summary or summary_<lang>)")
     p.add_argument("--ref-column", default="summary", help="reference column (default: summary)")
+    p.add_argument("--source-column", default="article", help="source column (default: article)")
+    p.add_argument("--id-column", default="id", help="id column joining the tables (default: id)")
     p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="language of the summaries")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    p.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples (default: 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.add_argument("--out", help="folder for report.md, report.csv, report.json and report.png")
+    p.add_argument("--format", choices=["table", "md", "csv", "json"], default="table", help="what to print")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("demo", help="run the pipeline on the example articles",

@@ -1,4 +1,6 @@
-"""Reading articles: one text file or stdin, JSONL and CSV record files. Errors name the file and record."""
+"""Reading articles and tables: one text file or stdin; JSONL, CSV/TSV and parquet files, `datasets` folders
+saved with `save_to_disk`, folders of .txt files, in-memory datasets. Rows stream one at a time, so memory
+stays flat on large inputs. Errors name the file and record."""
 from __future__ import annotations
 
 import csv
@@ -47,19 +49,43 @@ class RecordError(InputError):
         self.code = code
 
 
-def iter_records(path: str | Path, id_field: str = "id", text_field: str = "text",
-                 title_field: str = "title") -> Iterator[Article | RecordError]:
-    """Yield an Article, or a RecordError, for every record of a JSONL or CSV file, in file order."""
-    p = Path(path)
+def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
+    """(location, row) for every record, in order; a row that cannot be read is a RecordError.
+
+    `source` is a path (.jsonl/.json/.ndjson, .csv/.tsv, .parquet, a `save_to_disk` folder, a folder of .txt
+    files whose names become ids), a `datasets.Dataset` or a list of dicts."""
+    if not isinstance(source, (str, Path)):
+        for number, row in enumerate(source, start=1):
+            yield f"row {number}", dict(row)
+        return
+    p = Path(source)
+    if p.is_dir():
+        if (p / "dataset_info.json").exists() or (p / "state.json").exists():
+            import datasets
+
+            yield from iter_rows(datasets.load_from_disk(str(p)))
+        else:
+            yield from _txt_folder(p, id_field, text_field)
+        return
     if not p.is_file():
-        raise InputError(f"{p}: no such file" if not p.exists() else f"{p} is not a file")
+        raise InputError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
-        yield from _jsonl(p, id_field, text_field, title_field)
+        yield from _jsonl(p)
     elif suffix in (".csv", ".tsv"):
-        yield from _csv(p, id_field, text_field, title_field, "\t" if suffix == ".tsv" else ",")
+        yield from _csv(p, "\t" if suffix == ".tsv" else ",")
+    elif suffix == ".parquet":
+        yield from _parquet(p)
     else:
-        raise InputError(f"{p}: unsupported input format '{suffix}' (use .jsonl or .csv)")
+        raise InputError(f"{p}: unsupported input format '{suffix}' (use .jsonl, .csv, .tsv, .parquet, "
+                         "a datasets folder or a folder of .txt files)")
+
+
+def iter_records(source, id_field: str = "id", text_field: str = "text",
+                 title_field: str = "title") -> Iterator[Article | RecordError]:
+    """Yield an Article, or a RecordError, for every record of `source` (see `iter_rows`), in order."""
+    for location, row in iter_rows(source, id_field, text_field):
+        yield row if isinstance(row, RecordError) else _article(row, location, id_field, text_field, title_field)
 
 
 def _article(row: dict, line_id: str, id_field: str, text_field: str, title_field: str) -> Article | RecordError:
@@ -75,7 +101,7 @@ def _article(row: dict, line_id: str, id_field: str, text_field: str, title_fiel
     return Article(id=rid or stable_id(text), text=text, title=title if isinstance(title, str) else None)
 
 
-def _jsonl(p: Path, id_field: str, text_field: str, title_field: str):
+def _jsonl(p: Path):
     with p.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             line_id = f"{p.name}:{number}"
@@ -84,24 +110,45 @@ def _jsonl(p: Path, id_field: str, text_field: str, title_field: str):
             try:
                 row = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
-                yield RecordError("line is not valid UTF-8", record=line_id, code="not_utf8")
+                yield line_id, RecordError("line is not valid UTF-8", record=line_id, code="not_utf8")
                 continue
             except json.JSONDecodeError as exc:
-                yield RecordError(f"invalid JSON ({exc.msg} at column {exc.colno})", record=line_id, code="bad_json")
+                yield line_id, RecordError(f"invalid JSON ({exc.msg} at column {exc.colno})", record=line_id,
+                                           code="bad_json")
                 continue
             if not isinstance(row, dict):
-                yield RecordError("a JSONL record must be an object", record=line_id, code="bad_json")
+                yield line_id, RecordError("a JSONL record must be an object", record=line_id, code="bad_json")
                 continue
-            yield _article(row, line_id, id_field, text_field, title_field)
+            yield line_id, row
 
 
-def _csv(p: Path, id_field: str, text_field: str, title_field: str, delimiter: str):
+def _csv(p: Path, delimiter: str):
     try:
         with p.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter=delimiter)
-            if reader.fieldnames is None or text_field not in reader.fieldnames:
-                raise InputError(f"{p}: no '{text_field}' column (columns: {reader.fieldnames})")
-            for number, row in enumerate(reader, start=2):
-                yield _article(row, f"{p.name}:{number}", id_field, text_field, title_field)
+            for number, row in enumerate(csv.DictReader(fh, delimiter=delimiter), start=2):
+                yield f"{p.name}:{number}", row
     except UnicodeDecodeError as exc:
         raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start})") from None
+
+
+def _parquet(p: Path):
+    import pyarrow.parquet as pq
+
+    number = 0
+    for batch in pq.ParquetFile(p).iter_batches(batch_size=256):
+        for row in batch.to_pylist():
+            number += 1
+            yield f"{p.name}:row {number}", row
+
+
+def _txt_folder(p: Path, id_field: str, text_field: str):
+    files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".txt" and f.is_file())
+    if not files:
+        raise InputError(f"{p}: folder has no .txt files and is not a saved dataset")
+    for f in files:
+        try:
+            text = f.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            yield f.name, RecordError(f"not valid UTF-8 (byte {exc.start})", record=f.stem, code="not_utf8")
+            continue
+        yield f.name, {id_field: f.stem, text_field: text}

@@ -114,8 +114,9 @@ def test_evaluate_identical_chinese_scores_100(tmp_path, capsys):
     assert main(["evaluate", "--pred", str(pred), "--ref", str(ref), "--pred-column", "summary_zh",
                  "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["scores"]["char"]["rouge1"] == pytest.approx(100.0)
-    assert report["scores"]["word"]["rougeLsum"] == pytest.approx(100.0)
+    scores = report["systems"][0]["scores"]
+    assert scores["rouge1_f (char)"]["value"] == pytest.approx(100.0)
+    assert scores["rougeLsum_f (word)"]["value"] == pytest.approx(100.0)
 
 
 def test_help_for_every_subcommand():

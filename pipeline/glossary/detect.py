@@ -34,13 +34,17 @@ def _english_pattern(form: str) -> str:
 class TermDetector:
     def __init__(self, terms: list[Term]):
         self.terms = terms
-        en_forms: dict[str, int] = {}
-        zh_forms: dict[str, int] = {}
+        en_forms: dict[str, tuple[int, bool]] = {}
+        zh_forms: dict[str, tuple[int, bool]] = {}
         for idx, term in enumerate(terms):
             for form in [term.en, *term.aliases_en]:
-                en_forms.setdefault(form, idx)
+                en_forms.setdefault(form, (idx, False))
+            for form in term.variants_en:
+                en_forms.setdefault(form, (idx, True))
             for form in [term.zh, *term.aliases_zh]:
-                zh_forms.setdefault(form, idx)
+                zh_forms.setdefault(form, (idx, False))
+            for form in term.variants_zh:
+                zh_forms.setdefault(form, (idx, True))
         ordered = sorted(en_forms, key=len, reverse=True)
         self._en_index = [en_forms[f] for f in ordered]
         self._en = regex.compile(
@@ -51,14 +55,18 @@ class TermDetector:
 
     def find(self, text: str, lang: Lang) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every occurrence, leftmost-longest, non-overlapping."""
+        return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang)]
+
+    def find_forms(self, text: str, lang: Lang) -> list[tuple[int, int, int, bool]]:
+        """Like `find`, with True where the text uses a discouraged variant of the term."""
         if lang == "en":
-            return [(m.start(), m.end(), self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
+            return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
         out, i = [], 0
         while i < len(text):
             for size in self._zh_lengths:
-                idx = self._zh.get(text[i:i + size])
-                if idx is not None:
-                    out.append((i, i + size, idx))
+                hit = self._zh.get(text[i:i + size])
+                if hit is not None:
+                    out.append((i, i + size, *hit))
                     i += size
                     break
             else:

@@ -18,6 +18,10 @@ class Term(BaseModel):
     zh: str
     aliases_en: list[str] = []
     aliases_zh: list[str] = []
+    # Renderings seen in machine-translated text that the glossary does not recommend (e.g. "reloan"):
+    # detected as the term, and reported as inconsistent with the glossary.
+    variants_en: list[str] = []
+    variants_zh: list[str] = []
     category: str
     definition_en: str
     definition_zh: str

@@ -1,0 +1,174 @@
+"""Evaluate stage: summaries against references (ROUGE), against their sources (figures the source does not
+state, glossary consistency, compression, novel n-grams), with bootstrap intervals and paired tests.
+
+    from pipeline import evaluate
+    report = evaluate(["ours.jsonl", "lead3.jsonl"], "refs.jsonl", names=["ours", "lead-3"])
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from ..glossary.detect import detector_for
+from ..lang import detect_language
+from .abstraction import NGRAMS, abstraction
+from .data import column, label, pick_column, read_table
+from .faithfulness import inconsistent_terms, unsupported_numbers
+from .rouge import METRICS, CharTokenizer, JiebaTokenizer, metric_name, rouge_columns, scorers
+from .stats import bootstrap_ci, corpus_value, paired_bootstrap, resamples
+
+# Metrics where a pair of systems is tested for a difference.
+PAIRED_STATS = ("f",)
+FAITHFULNESS = ("figures_unsupported_%", "summaries_with_unsupported_figure_%", "terms_inconsistent_%")
+
+
+@dataclass
+class Score:
+    value: float
+    low: float
+    high: float
+
+
+@dataclass
+class SystemReport:
+    name: str
+    scores: dict[str, Score]
+    articles: list[dict] = field(default_factory=list)  # per id: F1 scores, unsupported figures, terms
+
+
+@dataclass
+class Comparison:
+    metric: str
+    a: str
+    b: str
+    difference: float  # a - b
+    p_value: float
+
+
+@dataclass
+class EvalReport:
+    lang: str
+    pairs: int
+    levels: list[str]
+    systems: list[SystemReport]
+    comparisons: list[Comparison]
+    notes: list[str]
+    rounds: int
+    seed: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def metrics(self) -> list[str]:
+        return list(self.systems[0].scores)
+
+
+def evaluate(predictions, references, *, names: list[str] | None = None, pred_column: str | None = None,
+             ref_column: str = "summary", id_column: str = "id", sources=None, source_column: str = "article",
+             lang: str = "auto", rounds: int = 1000, seed: int = 0, glossary: bool = True) -> EvalReport:
+    """Score one system (a table) or several (a list of tables) against `references`, joined by id.
+
+    Tables are paths (JSONL/CSV/parquet/`save_to_disk` folder), `datasets.Dataset` objects or lists of dicts.
+    Sources come from `source_column` of the references, or of `sources` when given; without them the
+    faithfulness and abstraction metrics are left out and the report says so."""
+    systems = predictions if isinstance(predictions, (list, tuple)) and not _is_row_list(predictions) else [predictions]
+    names = list(names) if names else [_default_name(s, i) for i, s in enumerate(systems)]
+    if len(names) != len(systems):
+        raise InputError(f"{len(names)} names for {len(systems)} prediction tables")
+    ref_rows = read_table(references, id_column)
+    ids = list(ref_rows)
+    refs = column(ref_rows, label(references), ref_column, ids)
+    if lang == "auto":
+        lang = detect_language(" ".join(refs[:50]))
+    notes: list[str] = []
+    source_texts = _sources(ref_rows, ids, references, sources, source_column, id_column, notes)
+    detector = detector_for(None) if glossary and source_texts else None
+    idx = resamples(len(ids), rounds, seed)
+    reports, columns = [], []
+    for name, table in zip(names, systems):
+        rows = read_table(table, id_column)
+        extra = sorted(set(rows) - set(ref_rows))
+        if extra:
+            raise InputError(f"{label(table)}: id {extra[0]!r} is not in the references ({len(extra)} such ids)")
+        chosen = pred_column or pick_column(rows, ["prediction", "summary", f"summary_{lang}"], label(table))
+        preds = column(rows, label(table), chosen, ids)
+        checks = _faithfulness(preds, source_texts, detector)
+        cols = _columns(preds, refs, source_texts, lang, checks)
+        columns.append(cols)
+        scores = {m: Score(corpus_value(*nd), *bootstrap_ci(*nd, idx)) for m, nd in cols.items()}
+        reports.append(SystemReport(name, scores, _articles(ids, cols, checks)))
+    comparisons = [
+        Comparison(m, names[i], names[j], *paired_bootstrap(columns[i][m], columns[j][m], idx))
+        for i in range(len(names)) for j in range(i + 1, len(names))
+        for m in columns[i] if m.split(" ")[0].endswith(tuple(f"_{s}" for s in PAIRED_STATS)) or m in FAITHFULNESS
+    ]
+    levels = list(scorers(lang))
+    return EvalReport(lang, len(ids), levels, reports, comparisons, notes, rounds, seed)
+
+
+def _is_row_list(value) -> bool:
+    return bool(value) and isinstance(value[0], dict)
+
+
+def _default_name(table, i: int) -> str:
+    text = label(table)
+    return text.rsplit("/", 1)[-1].rsplit(".", 1)[0] if isinstance(table, str) or hasattr(table, "__fspath__") \
+        else f"system {i + 1}"
+
+
+def _sources(ref_rows, ids, references, sources, source_column, id_column, notes) -> list[str] | None:
+    if sources is not None:
+        rows = read_table(sources, id_column)
+        return column(rows, label(sources), source_column, ids)
+    if source_column in next(iter(ref_rows.values())):
+        return column(ref_rows, label(references), source_column, ids)
+    notes.append(f"no source texts (no '{source_column}' column in the references and no --sources): "
+                 "faithfulness and abstraction metrics are left out")
+    return None
+
+
+def _faithfulness(preds, source_texts, detector) -> list[tuple[tuple[list[str], int], tuple[list[str], int]]] | None:
+    """Per article: (unsupported figures, figure count), (inconsistent terms, term count)."""
+    if source_texts is None:
+        return None
+    return [(unsupported_numbers(p, s), inconsistent_terms(p, detector) if detector else ([], 0))
+            for p, s in zip(preds, source_texts)]
+
+
+def _columns(preds, refs, source_texts, lang, checks) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every metric as (numerator, denominator) per article; the corpus value is sum / sum."""
+    ones = np.ones(len(preds))
+    cols = {m: (v, ones) for m, v in rouge_columns(preds, refs, lang).items()}
+    if checks is None:
+        return cols
+    figures = [f for f, _ in checks]
+    terms = [t for _, t in checks]
+    bad = np.array([len(u) for u, _ in figures], dtype=float)
+    cols["figures_unsupported_%"] = (100 * bad, np.array([t for _, t in figures], dtype=float))
+    cols["summaries_with_unsupported_figure_%"] = (100.0 * (bad > 0), ones)
+    cols["terms_inconsistent_%"] = (100.0 * np.array([len(u) for u, _ in terms], dtype=float),
+                                    np.array([t for _, t in terms], dtype=float))
+    abstr = [abstraction(p, s, lang) for p, s in zip(preds, source_texts)]
+    for key in ["compression", "summary_tokens", *(f"novel_{k}gram" for k in NGRAMS)]:
+        values = np.array([a[key] for a in abstr])
+        valid = ~np.isnan(values)
+        cols[key + ("_%" if key.startswith("novel") else "")] = (np.where(valid, values, 0.0), valid.astype(float))
+    return cols
+
+
+def _articles(ids, cols, checks) -> list[dict]:
+    f1 = [m for m in cols if m.split(" ")[0].endswith("_f")]
+    out = []
+    for k, rid in enumerate(ids):
+        row = {"id": rid, **{m: round(float(cols[m][0][k]), 4) for m in f1}}
+        if checks is not None:
+            row["unsupported_figures"] = checks[k][0][0]
+            row["inconsistent_terms"] = checks[k][1][0]
+        out.append(row)
+    return out
+
+
+__all__ = ["METRICS", "CharTokenizer", "Comparison", "EvalReport", "JiebaTokenizer", "Score", "SystemReport",
+           "evaluate", "metric_name", "scorers"]
