@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test bench-cleaning bench-summarize bench-faithfulness bench-evaluation clean
+.PHONY: venv demo test bench-cleaning bench-summarize bench-faithfulness bench-evaluation bench-glossary clean
 
 venv: $(STAMP)
 
@@ -38,6 +38,9 @@ bench-faithfulness: venv
 
 bench-evaluation: venv
 	$(PY) benchmarks/evaluation.py
+
+bench-glossary: venv
+	$(PY) benchmarks/glossary.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

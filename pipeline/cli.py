@@ -72,42 +72,54 @@ def cmd_clean(args) -> int:
 def cmd_glossary(args) -> int:
     from .config import load_config
     from .glossary.detect import detector_for
-    from .io import read_text_file
-    from .lang import detect_language
-    from .segment import split_sentences
+    from .glossary.merge import merged_glossary
 
     config = load_config(args.config)
-    detector = detector_for(config.glossary.user_terms)
-    merged: dict[str, dict] = {}
-    for path in args.files:
-        text = read_text_file(path)
-        lang = config.language if config.language != "auto" else detect_language(text, record=path)
-        for entry in detector.glossary(text, lang, split_sentences(text, lang)):
-            row = merged.setdefault(entry.term_en, {"term_en": entry.term_en, "term_zh": entry.term_zh,
-                                                   "category": entry.category, "count": 0, "articles": [],
-                                                   "surfaces": set()})
-            row["count"] += len(entry.occurrences)
-            row["articles"].append(Path(path).name)
-            row["surfaces"].update(o.surface for o in entry.occurrences)
-    rows = [{**r, "surfaces": sorted(r["surfaces"])} for r in merged.values()]
+    detector = detector_for(args.terms or config.glossary.user_terms)
+    merged = merged_glossary(_glossary_articles(args), detector, config.language, config.glossary.discover)
+    terms, candidates = merged["terms"], merged["candidates"]
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(merged, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         buf = _io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces"])
-        for r in rows:
+        writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces", "status"])
+        for r in terms:
             writer.writerow([r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]),
-                             ";".join(r["surfaces"])])
+                             ";".join(r["surfaces"]), "glossary"])
+        for c in candidates:
+            writer.writerow([c["term"] if c["lang"] == "en" else "", c["term"] if c["lang"] == "zh" else "", "",
+                             c["count"], ";".join(c["articles"]), c["term"], c["status"]])
         sys.stdout.write(buf.getvalue())
     else:
         sep = "|" if args.format == "md" else " | "
-        head = ["English", "Chinese", "Category", "Count", "Found as"]
-        lines = [sep.join(head)] + (["|".join(["---"] * len(head))] if args.format == "md" else [])
-        lines += [sep.join([r["term_en"], r["term_zh"], r["category"], str(r["count"]), ", ".join(r["surfaces"])])
-                  for r in rows]
+        rule = ["|".join(["---"] * 6)] if args.format == "md" else []
+        lines = [sep.join(["English", "Chinese", "Category", "Count", "Articles", "Found as"])] + rule
+        lines += [sep.join([r["term_en"], r["term_zh"], r["category"], str(r["count"]), ", ".join(r["articles"]),
+                            ", ".join(r["surfaces"])]) for r in terms]
+        if candidates:
+            lines += ["", "Not in the term base (unverified candidates, not translated):", ""]
+            lines += [sep.join(["Phrase", "Count", "Articles", "Context"])] + (["|".join(["---"] * 4)] if rule else [])
+            lines += [sep.join([c["term"], str(c["count"]), ", ".join(c["articles"]), c["contexts"][0][:100]])
+                      for c in candidates]
         print("\n".join(lines))
     return 0
+
+
+def _glossary_articles(args):
+    """Articles of the command line: .txt files (id = file name) and record files (JSONL/CSV/parquet/folders)."""
+    from .io import RecordError, iter_records, read_text_file
+    from .schema import Article
+
+    for path in args.files:
+        p = Path(path)
+        if p.suffix.lower() == ".txt" or path == "-":
+            yield Article(id=p.name, text=read_text_file(path))
+            continue
+        for item in iter_records(path, id_field=args.id_column, text_field=args.text_column):
+            if isinstance(item, RecordError):
+                raise item
+            yield item
 
 
 def cmd_evaluate(args) -> int:
@@ -180,7 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("glossary", help="list the financial terms found in articles, English and Chinese",
                        description="One merged glossary over all files, with counts and the articles they occur in.")
-    p.add_argument("files", nargs="+", help="text files")
+    p.add_argument("files", nargs="+", help=".txt files, or record files (JSONL/CSV/parquet/datasets folder)")
+    p.add_argument("--terms", help="YAML file of your own terms, extending or overriding the shipped base")
+    p.add_argument("--text-column", default="text", help="text column of record files (default: text)")
+    p.add_argument("--id-column", default="id", help="id column of record files (default: id)")
     p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
     p.set_defaults(func=cmd_glossary)
 

@@ -116,6 +116,8 @@ class GlossaryConfig(_Section):
     enabled: bool = True
     # Optional YAML file of the user's own terms; entries override shipped ones with the same English term.
     user_terms: str | None = None
+    # List finance-looking phrases that are not in the term base as unverified candidates.
+    discover: bool = True
 
 
 class Config(_Section):

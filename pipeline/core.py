@@ -9,6 +9,7 @@ from .clean import clean_text
 from .config import Config, load_config
 from .errors import EmptyTextError, InputError, ModelLoadError
 from .glossary.detect import detector_for
+from .glossary.discover import discover
 from .lang import detect_language
 from .schema import Article, CleanResult, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
@@ -108,7 +109,11 @@ class BilingualSummarizer:
         joiner = "" if target == "zh" else " "
         pos = 0
         for w, group in zip(todo, sources):
-            w.summaries[target] = Summary(lang=target, text=joiner.join(translated[pos:pos + len(group)]),
+            text = joiner.join(translated[pos:pos + len(group)])
+            if self.detector is not None:
+                w.warnings += [f"summary_{target}: {m}" for m in self.detector.missing_renderings(
+                    joiner.join(group) if w.lang == "zh" else " ".join(group), w.lang, text, target)]
+            w.summaries[target] = Summary(lang=target, text=text,
                                           backend=BACKEND, model=translator.spec.model,
                                           revision=translator.spec.revision,
                                           details={**details, "translated_from": w.lang})
@@ -116,10 +121,12 @@ class BilingualSummarizer:
             pos += len(group)
 
     def _finish(self, w: _Work) -> Result:
-        glossary = []
+        glossary, candidates = [], []
         if self.detector is not None:
             with _timer(w.timings, "glossary"):
                 glossary = self.detector.glossary(w.clean.cleaned_text, w.lang, w.sentences)
+                if self.config.glossary.discover:
+                    candidates = discover(w.clean.cleaned_text, w.lang, w.sentences, self.detector)
         for lang in ("en", "zh"):
             summary = w.summaries.get(lang)
             if summary is not None and summary.warning and summary.text is None and lang != w.lang:
@@ -144,6 +151,7 @@ class BilingualSummarizer:
             summary_en=_text(w.summaries.get("en")),
             summary_zh=_text(w.summaries.get("zh")),
             glossary=glossary,
+            term_candidates=candidates,
             provenance=provenance,
             warnings=w.warnings,
             timings=w.timings,

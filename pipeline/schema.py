@@ -83,6 +83,16 @@ class GlossaryEntry(_Model):
     occurrences: list[Occurrence] = []
 
 
+class TermCandidate(_Model):
+    """A finance-looking phrase that is not in the term base: listed for a human to check, never translated."""
+
+    term: str
+    lang: Lang
+    count: int
+    contexts: list[str] = []
+    status: Literal["unverified"] = "unverified"
+
+
 class Summary(_Model):
     """A summary in one language, or the reason it is missing (`text is None`)."""
 
@@ -114,6 +124,7 @@ class Result(_Model):
     summary_en: str | None
     summary_zh: str | None
     glossary: list[GlossaryEntry]
+    term_candidates: list[TermCandidate] = []
     provenance: dict[str, Provenance]
     warnings: list[str]
     timings: dict[str, float]

@@ -99,10 +99,30 @@ def test_batch_csv(tmp_path, example_en, capsys):
 
 def test_glossary_formats(article_file, capsys):
     assert main(["glossary", str(article_file), "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["terms"]
     assert {"term_en": "relending", "term_zh": "再贷款"}.items() <= next(r for r in rows if r["term_en"] == "relending").items()
     assert main(["glossary", str(article_file), "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("term_en,term_zh,category,count")
+
+
+def test_glossary_merges_a_batch_with_user_terms_and_candidates(tmp_path, capsys):
+    records = tmp_path / "batch.jsonl"
+    records.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "a", "text": "Green loans grew. The bank expanded innovation-themed reloans."},
+        {"id": "b", "text": "绿色贷款余额增长，科创板企业增加。"},
+        {"id": "c", "text": "Green loans and tech credit rose."}]) + "\n", encoding="utf-8")
+    user = tmp_path / "terms.yaml"
+    user.write_text("- {en: tech credit, zh: 科技信贷, category: custom, definition_en: x, definition_zh: y}\n",
+                    encoding="utf-8")
+    assert main(["glossary", str(records), "--terms", str(user), "--format", "json"]) == 0
+    merged = json.loads(capsys.readouterr().out)
+    rows = {r["term_en"]: r for r in merged["terms"]}
+    assert rows["green loan"]["articles"] == ["a", "b", "c"] and rows["green loan"]["count"] == 3
+    assert rows["tech credit"]["term_zh"] == "科技信贷" and rows["tech credit"]["articles"] == ["c"]
+    assert rows["STAR Market"]["articles"] == ["b"]
+    assert [(c["term"], c["status"]) for c in merged["candidates"]] == [("innovation-themed reloans", "unverified")]
+    assert main(["glossary", str(records), "--format", "md"]) == 0
+    assert "unverified candidates" in capsys.readouterr().out
 
 
 def test_evaluate_identical_chinese_scores_100(tmp_path, capsys):

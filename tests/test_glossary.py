@@ -14,7 +14,7 @@ def found(text, lang="en"):
 
 def test_term_base_schema():
     to_simplified = opencc.OpenCC("t2s")
-    assert len(TERMS) >= 60
+    assert len(TERMS) >= 400
     ens = [t.en.lower() for t in TERMS]
     assert len(ens) == len(set(ens)), "duplicate English terms"
     surface = {}
@@ -41,7 +41,9 @@ def test_english_detection(text, expected):
 
 def test_chinese_longest_match():
     assert found("人民银行扩大科技创新再贷款额度，存款准备金率下调。", "zh") == [
-        ("人民银行", "People's Bank of China"), ("再贷款", "relending"), ("存款准备金率", "reserve requirement ratio")]
+        ("人民银行", "People's Bank of China"), ("科技创新再贷款", "technology innovation relending"),
+        ("存款准备金率", "reserve requirement ratio")]
+    assert found("再贷款额度", "zh") == [("再贷款", "relending")]
 
 
 def test_glossary_entries_have_offsets_and_sentences():
@@ -70,3 +72,27 @@ def test_user_terms_errors_name_the_entry(tmp_path):
     user.write_text("- {en: x, zh: y, category: c, definition_en: d}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="entry 1: 'definition_zh'"):
         load_terms(user)
+
+
+def test_missing_renderings_name_the_term_and_its_glossary_form():
+    source = "Green loans grew and the central bank expanded reloans."
+    assert DETECTOR.missing_renderings(source, "en", "绿色贷款增长，央行扩大再贷款。", "zh") == []
+    assert DETECTOR.missing_renderings(source, "en", "绿色贷款增长，央行扩大了重新贷款。", "zh") == [
+        "glossary term 'relending' is not rendered as '再贷款'"]
+
+
+def test_chinese_matches_respect_jieba_word_boundaries():
+    assert found("远期权益上升", "zh") == []
+    assert found("远期权益和期权交易", "zh") == [("期权", "options contract")]
+
+
+def test_unknown_terms_are_listed_as_unverified_candidates():
+    from pipeline.glossary.discover import discover
+
+    text = ("Tools such as special innovation-themed reloans and technology-themed credit will expand. "
+            "Banks cut mortgage rates. Green loans grew.")
+    candidates = discover(text, "en", split_sentences(text, "en"), DETECTOR)
+    assert [c.term for c in candidates] == ["special innovation-themed reloans", "technology-themed credit"]
+    assert all(c.status == "unverified" and c.count == 1 and "Tools such as" in c.contexts[0] for c in candidates)
+    zh = "人民银行设立技术改造再贷款，支持设备更新贷款。绿色贷款增长。"
+    assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "设备更新贷款"]

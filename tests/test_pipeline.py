@@ -8,6 +8,7 @@ from pipeline import Article, BilingualSummarizer, Result, load_config
 from pipeline.cli import main
 from pipeline.clean import restore_original
 from pipeline.errors import EmptyTextError, UnsupportedLanguageError
+from pipeline.glossary.detect import detector_for
 from pipeline.io import stable_id
 from pipeline.segment import split_sentences
 
@@ -61,7 +62,10 @@ def test_local_translation_model_by_path(tiny_marian, example_en, monkeypatch):
     result = runner.run(Article(id="a", text=example_en))
     assert result.summary_zh  # gibberish from random weights, but produced through the real code path
     assert result.provenance["summary_zh"].model == str(tiny_marian)
-    assert not any(w.startswith("summary_zh") for w in result.warnings)
+    assert not any("is missing" in w for w in result.warnings)
+    # random weights cannot render the glossary terms of the English summary: each one is reported
+    expected = detector_for(None).missing_renderings(result.summary_en, "en", result.summary_zh, "zh")
+    assert expected and all(f"summary_zh: {m}" in result.warnings for m in expected)
     prefix_id = tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
     assert seen and all(int(row[0]) == prefix_id for batch in seen for row in batch)
 

@@ -1,4 +1,7 @@
-"""Term detection: longest match over every surface form, with English plural / hyphen / case variants."""
+"""Term detection: longest match over every surface form, with English plural / hyphen / case variants;
+a Chinese match may not start inside a jieba word that is not itself a term form (a private jieba tokenizer
+knows every form), so 期权 is not found inside 远期权益 or 配股 inside 获配股份, while 再贷款 is found in
+再贷款额度 (jieba: 再/贷款额度)."""
 from __future__ import annotations
 
 import bisect
@@ -8,6 +11,7 @@ from pathlib import Path
 import regex
 
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
+from ..textstats import jieba
 from .terms import Term, load_terms
 
 
@@ -28,7 +32,11 @@ def _english_pattern(form: str) -> str:
     last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in last_variants) + ")"
     body = r"[-\s]+".join(parts + [last])
     acronym = any(ch.isupper() for ch in form) and form.replace("-", "").replace(" ", "").isupper()
-    return body if acronym else f"(?i:{body})"
+    if acronym:
+        return body
+    if regex.match(r"\p{Lu}[-\s]", form):  # "A-share", "S fund": the capital letter is not the article "a"
+        return rf"(?=\p{{Lu}})(?i:{body})"
+    return f"(?i:{body})"
 
 
 class TermDetector:
@@ -52,6 +60,27 @@ class TermDetector:
         )
         self._zh = zh_forms
         self._zh_lengths = sorted({len(f) for f in zh_forms}, reverse=True)
+        self._jieba = None
+
+    def words(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba words (word, start, end) of Chinese text, with every term form in the dictionary."""
+        if self._jieba is None:
+            self._jieba = jieba.Tokenizer()
+            for form in self._zh:
+                self._jieba.add_word(form)  # jieba's suggested frequency: enough to keep the form whole
+        return list(self._jieba.tokenize(text, HMM=False))
+
+    def tagged_words(self, text: str) -> list[tuple[str, str, int, int]]:
+        """(word, part of speech, start, end) with the same dictionary as `words`."""
+        from jieba import posseg
+
+        self.words("")
+        tagger = posseg.POSTokenizer(self._jieba)
+        out, pos = [], 0
+        for pair in tagger.cut(text, HMM=False):
+            out.append((pair.word, pair.flag, pos, pos + len(pair.word)))
+            pos += len(pair.word)
+        return out
 
     def find(self, text: str, lang: Lang) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every occurrence, leftmost-longest, non-overlapping."""
@@ -61,9 +90,13 @@ class TermDetector:
         """Like `find`, with True where the text uses a discouraged variant of the term."""
         if lang == "en":
             return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
+        inside = set()  # positions inside a jieba word that is not a term form: no match may start there
+        for word, start, end in self.words(text):
+            if word not in self._zh:
+                inside.update(range(start + 1, end))
         out, i = [], 0
         while i < len(text):
-            for size in self._zh_lengths:
+            for size in self._zh_lengths if i not in inside else ():
                 hit = self._zh.get(text[i:i + size])
                 if hit is not None:
                     out.append((i, i + size, *hit))
@@ -71,6 +104,18 @@ class TermDetector:
                     break
             else:
                 i += 1
+        return out
+
+    def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
+        """Terms of `source` whose glossary form in the target language is absent from `translation`."""
+        found = self.find(translation, target_lang)
+        present = {idx for _, _, idx in found}
+        out = []
+        for idx in dict.fromkeys(idx for _, _, idx in self.find(source, source_lang)):
+            if idx not in present:
+                term = self.terms[idx]
+                src, want = (term.en, term.zh) if source_lang == "en" else (term.zh, term.en)
+                out.append(f"glossary term '{src}' is not rendered as '{want}'")
         return out
 
     def glossary(self, text: str, lang: Lang, sentences: list[Sentence]) -> list[GlossaryEntry]:

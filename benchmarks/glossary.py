@@ -1,0 +1,60 @@
+"""Glossary detection against the team-labelled check set (benchmarks/glossary_checkset.yaml), and the
+seed article's expected terms when ../shared/data is present. Usage: python benchmarks/glossary.py"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._data import DATA  # noqa: E402
+from pipeline.glossary.detect import detector_for  # noqa: E402
+
+CHECKSET = Path(__file__).with_name("glossary_checkset.yaml")
+SEED_EXPECTED = {"S fund": "S基金", "relending": "再贷款", "rediscount": "再贴现", "STAR Market": "科创板",
+                 "green loan": "绿色贷款", "equity investment": "股权投资", "private equity fund": "私募股权基金",
+                 "asset management": "资产管理", "multi-tier capital market": "多层次资本市场",
+                 "outstanding loans": "贷款余额"}
+
+
+def main() -> None:
+    detector = detector_for(None)
+    known = {t.en for t in detector.terms}
+    articles = yaml.safe_load(CHECKSET.read_text(encoding="utf-8"))
+    totals = {"en": [0, 0, 0], "zh": [0, 0, 0]}
+    print("| article | labels | found | false positives | missed |")
+    print("|---|---|---|---|---|")
+    for a in articles:
+        labels = set(a["terms"])
+        unknown = labels - known
+        if unknown:
+            raise SystemExit(f"{a['id']}: labels not in the term base: {sorted(unknown)}")
+        found = {detector.terms[idx].en for _, _, idx in detector.find(" ".join(a["text"].split()), a["lang"])}
+        tp, fp, fn = len(found & labels), sorted(found - labels), sorted(labels - found)
+        t = totals[a["lang"]]
+        t[0] += tp
+        t[1] += len(fp)
+        t[2] += len(fn)
+        print(f"| {a['id']} | {len(labels)} | {len(found)} | {', '.join(fp) or '-'} | {', '.join(fn) or '-'} |")
+    print("\n| language | articles | precision | recall |\n|---|---|---|---|")
+    for lang in ("en", "zh", "all"):
+        tp, fp, fn = (map(sum, zip(*totals.values())) if lang == "all" else totals[lang])
+        n = sum(1 for a in articles if lang in ("all", a["lang"]))
+        print(f"| {lang} | {n} | {tp / (tp + fp):.4f} | {tp / (tp + fn):.4f} |")
+    seed = DATA / "seed_article_mt_artifacts.txt"
+    if not seed.exists():
+        print(f"\nskipping the seed article: {seed} not found", file=sys.stderr)
+        return
+    found = {detector.terms[idx].en: (detector.terms[idx].zh, seed.read_text()[s:e])
+             for s, e, idx in detector.find(seed.read_text(encoding="utf-8"), "en")}
+    print("\nSeed article, the terms the issue names:\n\n| term | expected Chinese | found as | Chinese |\n|---|---|---|---|")
+    for term, zh in SEED_EXPECTED.items():
+        got = found.get(term)
+        print(f"| {term} | {zh} | {got[1] if got else 'NOT FOUND'} | {got[0] if got else '-'} |")
+    print(f"\nAll terms found in the seed article: {', '.join(sorted(found))}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Unknown-term discovery: finance-looking noun phrases that the term base does not have, listed with counts
+and context as unverified candidates. They are never translated: a human decides whether to add them."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import regex
+
+from ..schema import Lang, Sentence, TermCandidate
+from .detect import TermDetector
+
+# Last words of English finance noun phrases ("... credit", "... reloans").
+EN_HEADS = frozenset(
+    """loan loans reloan reloans lending relending credit credits fund funds bond bonds note notes facility
+    facilities tool tools instrument instruments product products financing finance insurance investment
+    investments capital debt debts deposit deposits securities assets quota quotas rate rates market markets
+    scheme schemes bill bills mortgage mortgages subsidy subsidies guarantee guarantees""".split()
+)
+# Words that make a phrase generic rather than a term.
+EN_STOP = frozenset(
+    """a an the of to in on at by for with from and or but as its their his her our your this that these those
+    such other more most less new total all any each some many much several same its own is are was were be
+    been has have had will would can could should may might also which who whose what when where while than
+    very about over under into per year years month months last next first second third this same
+    said says say including include includes such further higher lower large small big long short""".split()
+)
+_EN_PHRASE = regex.compile(
+    r"(?<![\p{L}\p{N}-])(?P<mods>(?:[A-Za-z][a-z]*(?:-[a-z]+)*[ \t]+){1,3})"
+    r"(?P<head>" + "|".join(sorted(EN_HEADS, key=len, reverse=True)) + r")(?![\p{L}\p{N}-])"
+)
+ZH_HEADS = ("贷款", "信贷", "基金", "债券", "债", "工具", "利率", "融资", "保险", "票据", "便利")
+# jieba part-of-speech tags that cannot modify a head noun: verbs, conjunctions, prepositions, particles,
+# pronouns, numerals, measure words, punctuation, localisers, time words.
+_ZH_NOT_MODIFIER = ("v", "c", "p", "u", "r", "m", "q", "x", "f", "t")
+_ZH_WORD = regex.compile(r"^\p{Han}{2,}$")
+_ZH_STOP = frozenset("进一步 相关 有关 各类 各项 一批 部分 全部 主要 重点 其中 以及 我国 国内 今年 去年 目前 此次".split())
+
+
+def _context(text: str, sentences: list[Sentence], start: int) -> str:
+    for s in sentences:
+        if s.start <= start < s.end:
+            return s.text if len(s.text) <= 200 else s.text[:197] + "..."
+    return ""
+
+
+def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDetector) -> list[TermCandidate]:
+    """Candidates in order of first occurrence. English: 2-4 word phrases ending in a finance head noun, with
+    a hyphenated or repeated modifier; Chinese: 2-3 jieba words ending in a finance head word. A phrase
+    that is exactly a known term form is not a candidate."""
+    known = {(s, e) for s, e, _ in detector.find(text, lang)}
+    found: dict[str, list[int]] = defaultdict(list)
+    spans = _english(text) if lang == "en" else _chinese(text, detector)
+    for start, end in spans:
+        if (start, end) in known:
+            continue
+        key = text[start:end] if lang == "zh" else " ".join(text[start:end].lower().split())
+        found[key].append(start)
+    out = []
+    for phrase, starts in found.items():
+        if lang == "en" and len(starts) < 2 and "-" not in phrase:
+            continue  # one-off generic phrases are noise; hyphenated modifiers ("innovation-themed") are not
+        out.append(TermCandidate(term=phrase, lang=lang, count=len(starts),
+                                 contexts=list(dict.fromkeys(_context(text, sentences, s) for s in starts))[:3]))
+    return out
+
+
+def _english(text: str):
+    for match in _EN_PHRASE.finditer(text):
+        words = list(regex.finditer(r"\S+", match.group("mods")))
+        kept = 0  # the run of modifier-like words right before the head
+        for word in reversed(words):
+            w = word.group().lower()
+            if w in EN_STOP or (w.endswith("ed") and "-" not in w) or w.endswith("ly"):
+                break  # determiners, generic words, verbs in the past tense, adverbs end the phrase
+            kept += 1
+        if kept:
+            yield match.start("mods") + words[-kept].start(), match.end()
+
+
+def _chinese(text: str, detector: TermDetector):
+    """2-3 word noun compounds (jieba part of speech) ending in a finance head word."""
+    words = detector.tagged_words(text)
+    last_end = -1
+    for i, (word, flag, _, end) in enumerate(words):
+        if not word.endswith(ZH_HEADS):
+            continue
+        for size in (3, 2):
+            group = words[max(i - size + 1, 0):i + 1]
+            if len(group) == size and all(_ZH_WORD.match(w) and w not in _ZH_STOP and f not in _ZH_NOT_MODIFIER
+                                          and not (f.startswith("v") and f != "vn") for w, f, _, _ in group[:-1]):
+                if group[0][2] > last_end:
+                    yield group[0][2], end
+                    last_end = end
+                break
