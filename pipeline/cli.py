@@ -43,9 +43,13 @@ def cmd_summarize(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    runner = _runner(args)
-    stats = run_batch(args.input, args.output, runner, id_field=args.id_field, text_field=args.text_field)
-    print(f"done: {stats.done}, failed: {stats.failed}, output: {args.output}", file=sys.stderr)
+    stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
+                      workers=args.workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
+                      text_field=args.text_field)
+    codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
+    print(f"done: {stats.done}, failed: {stats.failed}{f' ({codes})' if codes else ''}, skipped: {stats.skipped}"
+          f"{f' ({stats.skipped_failed} of them failed earlier)' if stats.skipped_failed else ''}, "
+          f"{stats.rate:.1f} articles/s, output: {args.output}", file=sys.stderr)
     return stats.exit_code
 
 
@@ -173,12 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="article title (helps the summarizer)")
     p.set_defaults(func=cmd_summarize)
 
-    p = sub.add_parser("batch", help="summarize every record of a JSONL/CSV file into a JSONL file",
-                       description="One output line per input record; bad records become error records "
-                                   "{id, error: {code, message}}. Exit 0: all done; 3: some records failed; "
+    p = sub.add_parser("batch", help="summarize every record of a file or folder into a JSONL file",
+                       description="One output line per input record, in input order; bad records become error "
+                                   "records {id, error: {code, message}}. Exit 0: all done; 3: some records failed; "
                                    "2: the run failed.")
-    p.add_argument("--input", required=True, help="JSONL or CSV file with a text column")
+    p.add_argument("--input", required=True,
+                   help="JSONL, CSV/TSV, parquet, a datasets folder (save_to_disk) or a folder of .txt files")
     p.add_argument("--output", required=True, help="JSONL file to write")
+    p.add_argument("--resume", action="store_true", help="keep the output's records and do only the rest")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--workers", type=int, default=1, help="processes running the pipeline (default: 1)")
+    p.add_argument("--limit", type=int, help="only the first K input records")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--id-field", default="id", help="id column (default: id; missing ids get a stable hash)")
     p.add_argument("--text-field", default="text", help="text column (default: text)")
     p.set_defaults(func=cmd_batch)

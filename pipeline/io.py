@@ -81,6 +81,28 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
                          "a datasets folder or a folder of .txt files)")
 
 
+def count_records(source) -> int | None:
+    """How many records `source` has, when that is cheap to know (for a progress bar); else None."""
+    if not isinstance(source, (str, Path)):
+        return len(source) if hasattr(source, "__len__") else None
+    p = Path(source)
+    if p.is_dir():
+        if (p / "dataset_info.json").exists() or (p / "state.json").exists():
+            import datasets
+
+            return len(datasets.load_from_disk(str(p)))
+        return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json") and p.is_file():
+        with p.open("rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    if suffix == ".parquet" and p.is_file():
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(p).metadata.num_rows
+    return None  # CSV fields may span lines
+
+
 def iter_records(source, id_field: str = "id", text_field: str = "text",
                  title_field: str = "title") -> Iterator[Article | RecordError]:
     """Yield an Article, or a RecordError, for every record of `source` (see `iter_rows`), in order."""
