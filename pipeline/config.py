@@ -65,17 +65,6 @@ class Ranking(_Section):
     long_from_sentences: int = Field(default=60, ge=1)
 
 
-class SummarizeConfig(_Section):
-    """Length budget: the tightest of the limits that are set wins; at least one sentence is kept."""
-
-    backend: Literal["extractive"] = "extractive"
-    max_sentences: int | None = Field(default=3, ge=1)
-    ratio: float | None = Field(default=None, gt=0.0, le=1.0)
-    max_words: int | None = Field(default=None, ge=1)
-    max_chars: int | None = Field(default=None, ge=1)
-    ranking: Ranking = Ranking()
-
-
 class ModelSpec(_Section):
     """A Hugging Face model: hub id or local folder, loaded through one code path."""
 
@@ -91,12 +80,41 @@ class ModelSpec(_Section):
     # NLLB / M2M100 pick the output language with a forced first token, e.g. "zho_Hans" or "zh".
     src_lang: str | None = None
     tgt_lang: str | None = None
+    # Every generation setting, stated here: nothing comes from the model's own generation defaults.
     generation: dict[str, Any] = {}
+    # Text put before every input, e.g. "summarize: " for T5.
+    prefix: str | None = None
+    # Longest input in tokens; longer input is chunked at sentence boundaries (None: the model's limit).
+    max_input_tokens: int | None = Field(default=None, ge=16)
+    # Causal LLMs: the prompt template in configs/prompts/chat.yaml (None: the task's default template).
+    prompt: str | None = None
     licence: str | None = None
 
 
+class SummarizeConfig(_Section):
+    """Length budget: the tightest of the limits that are set wins; at least one sentence is kept.
+    With a model backend, `en` / `zh` name the model per language; a language without one is summarized
+    by the extractive summarizer."""
+
+    backend: Literal["extractive", "seq2seq", "causal"] = "extractive"
+    max_sentences: int | None = Field(default=3, ge=1)
+    ratio: float | None = Field(default=None, gt=0.0, le=1.0)
+    max_words: int | None = Field(default=None, ge=1)
+    max_chars: int | None = Field(default=None, ge=1)
+    ranking: Ranking = Ranking()
+    en: ModelSpec | None = None
+    zh: ModelSpec | None = None
+    # A model that cannot be loaded: True = use the extractive summarizer and say so; False = fail.
+    fallback: bool = True
+    # Map-reduce over chunks: at most this many rounds of summarizing partial summaries.
+    max_rounds: int = Field(default=4, ge=1)
+
+
 class TranslateConfig(_Section):
-    backend: Literal["seq2seq", "none"] = "seq2seq"
+    backend: Literal["seq2seq", "causal", "none"] = "seq2seq"
+    # Numbers, amounts and glossary terms are replaced by placeholders before translation and restored in
+    # their target form; every number of the source must be in the output, else a warning.
+    protect: bool = True
     en_zh: ModelSpec | None = ModelSpec(
         model="Helsinki-NLP/opus-mt-en-zh",
         revision="main",

@@ -15,7 +15,7 @@ from .schema import Article, CleanResult, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
 from .summarize import build_summarizer
 from .translate import build_translator
-from .translate.seq2seq import BACKEND
+from .translate.protect import missing_numbers
 
 CLEANER = Provenance(backend="rules", model="bisum-cleaner")
 
@@ -38,6 +38,7 @@ class _Work:
         self.clean: CleanResult | None = None
         self.sentences: list[Sentence] = []
         self.summaries: dict[str, Summary] = {}
+        self.flagged: set[int] = set()
 
 
 class BilingualSummarizer:
@@ -46,8 +47,8 @@ class BilingualSummarizer:
     def __init__(self, config: Config | str | None = None):
         self.config = config if isinstance(config, Config) else load_config(config)
         self.summarizer = build_summarizer(self.config.summarize)
-        self.translators = {d: build_translator(self.config.translate, d) for d in ("en_zh", "zh_en")}
         self.detector = detector_for(self.config.glossary.user_terms) if self.config.glossary.enabled else None
+        self.translators = {d: build_translator(self.config.translate, d, self.detector) for d in ("en_zh", "zh_en")}
 
     def run(self, article: Article | str) -> Result:
         return self.run_batch([article])[0]
@@ -56,6 +57,7 @@ class BilingualSummarizer:
         """Process articles; raises InputError for the first bad one (the batch runner isolates records)."""
         work = [self._prepare(a if isinstance(a, Article) else Article(id=f"doc-{i + 1}", text=a))
                 for i, a in enumerate(articles)]
+        self._summarize(work)
         for direction in ("en_zh", "zh_en"):
             self._translate([w for w in work if _direction(w.lang) == direction], direction)
         return [self._finish(w) for w in work]
@@ -74,13 +76,19 @@ class BilingualSummarizer:
             raise InputError("nothing is left after cleaning", record=article.id)
         with _timer(w.timings, "segment"):
             w.sentences = split_sentences(w.clean.cleaned_text, w.lang)
-        flagged = {s.index for s in w.sentences for f in w.clean.flags if s.start < f.end and f.start < s.end}
-        with _timer(w.timings, "summarize"):
-            summary = self.summarizer.summarize(w.sentences, w.lang, exclude=flagged, title=article.title)
-        w.summaries[w.lang] = summary
-        if summary.warning:
-            w.warnings.append(f"summary_{w.lang}: {summary.warning}")
+        w.flagged = {s.index for s in w.sentences for f in w.clean.flags if s.start < f.end and f.start < s.end}
         return w
+
+    def _summarize(self, work: list[_Work]) -> None:
+        start = time.perf_counter()
+        summaries = self.summarizer.summarize_many(
+            [(w.sentences, w.lang, w.flagged, w.article.title) for w in work])
+        share = round((time.perf_counter() - start) / max(len(work), 1), 4)
+        for w, summary in zip(work, summaries):
+            w.timings["summarize"] = share
+            w.summaries[w.lang] = summary
+            if summary.warning:
+                w.warnings.append(f"summary_{w.lang}: {summary.warning}")
 
     def _translate(self, work: list[_Work], direction: str) -> None:
         target = direction.split("_")[1]
@@ -94,14 +102,14 @@ class BilingualSummarizer:
                                               warning=f"summary_{target} is missing: no {direction} translator is "
                                                       f"configured (translate.{direction})")
             return
-        sources = [[s.text for s in w.sentences if s.index in w.summaries[w.lang].sentences] for w in todo]
+        sources = [[s.text for s in split_sentences(w.summaries[w.lang].text, w.lang)] for w in todo]
         flat = [s for group in sources for s in group]
         start = time.perf_counter()
         try:
             translated, details = translator.translate(flat)
         except ModelLoadError as exc:
             for w in todo:
-                w.summaries[target] = Summary(lang=target, text=None, backend=BACKEND,
+                w.summaries[target] = Summary(lang=target, text=None, backend=translator.kind,
                                               model=translator.spec.model, revision=translator.spec.revision,
                                               warning=f"summary_{target} is missing: {exc.message}")
             return
@@ -110,11 +118,16 @@ class BilingualSummarizer:
         pos = 0
         for w, group in zip(todo, sources):
             text = joiner.join(translated[pos:pos + len(group)])
+            source = ("" if w.lang == "zh" else " ").join(group)
             if self.detector is not None:
                 w.warnings += [f"summary_{target}: {m}" for m in self.detector.missing_renderings(
-                    joiner.join(group) if w.lang == "zh" else " ".join(group), w.lang, text, target)]
+                    source, w.lang, text, target)]
+            lost = missing_numbers(source, text)
+            if lost:
+                w.warnings.append(f"summary_{target}: numbers of summary_{w.lang} missing from the translation: "
+                                  + ", ".join(lost))
             w.summaries[target] = Summary(lang=target, text=text,
-                                          backend=BACKEND, model=translator.spec.model,
+                                          backend=translator.kind, model=translator.spec.model,
                                           revision=translator.spec.revision,
                                           details={**details, "translated_from": w.lang})
             w.timings["translate"] = round(share, 4)

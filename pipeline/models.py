@@ -27,35 +27,39 @@ def _hint(spec: ModelSpec) -> str:
     return "check the model id and revision, and that this machine reaches the Hugging Face hub"
 
 
-def load_seq2seq(spec: ModelSpec):
-    """Return (tokenizer, model) for an encoder-decoder model, on the device and dtype of the spec.
-    Loaded once per process and spec; a failure is raised again without retrying."""
-    key = spec.model_dump_json()
+def load_model(spec: ModelSpec, kind: str = "seq2seq"):
+    """Return (tokenizer, model) for an encoder-decoder ("seq2seq") or decoder-only ("causal") model, on the
+    device and dtype of the spec. Loaded once per process and spec; a failure is raised again without retrying.
+    The model's own generation defaults are dropped (only its special token ids are kept), so every generation
+    setting comes from the config."""
+    key = f"{kind}:{spec.model_dump_json()}"
     if key not in _LOADED:
         try:
-            _LOADED[key] = _load_seq2seq(spec)
+            _LOADED[key] = _load(spec, kind)
         except ModelLoadError as exc:
             _LOADED[key] = exc
     if isinstance(_LOADED[key], ModelLoadError):
-        raise _LOADED[key]
+        # a new exception each time: re-raising the cached one would chain every caller's frames onto it
+        raise ModelLoadError(_LOADED[key].message) from None
     return _LOADED[key]
 
 
 _LOADED: dict[str, object] = {}
 
 
-def _load_seq2seq(spec: ModelSpec):
+def _load(spec: ModelSpec, kind: str):
     import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
 
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}
     if Path(spec.model).exists():
         kwargs = {"local_files_only": True}
     where = "local folder" if Path(spec.model).exists() else (
         "local Hugging Face cache" if kwargs["local_files_only"] else "Hugging Face hub")
+    auto = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec.model, **kwargs)
-        model = AutoModelForSeq2SeqLM.from_pretrained(spec.model, dtype=getattr(torch, spec.dtype), **kwargs)
+        model = auto.from_pretrained(spec.model, dtype=getattr(torch, spec.dtype), **kwargs)
     except (OSError, ValueError, KeyError) as exc:
         if where == "local Hugging Face cache":
             cause = "it is not there"
@@ -64,6 +68,12 @@ def _load_seq2seq(spec: ModelSpec):
         raise ModelLoadError(
             f"cannot load model '{describe(spec)}' from the {where}: {cause}. How to fix: {_hint(spec)}"
         ) from exc
+    tokens = {k: v for k, v in model.generation_config.to_dict().items() if k.endswith("token_id") and v is not None}
+    model.generation_config = GenerationConfig(**tokens)
+    if kind == "causal":
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
     model.to(spec.device)
     model.eval()
     return tokenizer, model

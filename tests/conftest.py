@@ -36,6 +36,20 @@ def tiny_marian(tmp_path_factory):
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
 
 
+@pytest.fixture(scope="session")
+def tiny_bart(tmp_path_factory):
+    from .tiny_models import build_tiny_bart
+
+    return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
+
+
+@pytest.fixture(scope="session")
+def tiny_causal(tmp_path_factory):
+    from .tiny_models import build_tiny_causal
+
+    return build_tiny_causal(tmp_path_factory.mktemp("tiny-causal"))
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED.exists():

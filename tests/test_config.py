@@ -5,9 +5,16 @@ from pipeline.config import CONFIG_DIR, Config, load_config
 from pipeline.errors import ConfigError
 
 
+def _keys(data, prefix=""):
+    if not isinstance(data, dict):
+        return set()
+    return {f"{prefix}{k}" for k in data} | {k2 for k, v in data.items() for k2 in _keys(v, f"{prefix}{k}.")}
+
+
 def test_default_yaml_is_the_embedded_default():
     data = yaml.safe_load((CONFIG_DIR / "default.yaml").read_text(encoding="utf-8"))
     assert Config.model_validate(data).model_dump(exclude={"source"}) == Config().model_dump(exclude={"source"})
+    assert _keys(data) == _keys(Config().model_dump(exclude={"source"}))  # it lists every key
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CONFIG_DIR.glob("*.yaml")))

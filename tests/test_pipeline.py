@@ -54,9 +54,9 @@ def test_local_translation_model_by_path(tiny_marian, example_en, monkeypatch):
         "model": str(tiny_marian), "generation": {"max_new_tokens": 6, "min_new_tokens": 6, "do_sample": False}}}})
     runner = BilingualSummarizer(config)
     seen = []
-    from pipeline.models import load_seq2seq
+    from pipeline.models import load_model
 
-    tokenizer, model = load_seq2seq(config.translate.en_zh)
+    tokenizer, model = load_model(config.translate.en_zh, "seq2seq")
     original = model.generate
     monkeypatch.setattr(model, "generate", lambda **kw: seen.append(kw["input_ids"]) or original(**kw))
     result = runner.run(Article(id="a", text=example_en))

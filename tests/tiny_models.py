@@ -60,3 +60,58 @@ def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Han
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def _fast_tokenizer(folder: Path, max_length: int):
+    """A byte-level BPE tokenizer trained here on English and Chinese finance sentences (exact round trip)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    lines = [t.format(n=n) for t in _EN + _ZH for n in range(40)] + ["QZX1 QZX2 QZX3 summarize: translate"]
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<pad>", "<s>", "</s>", "<unk>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(lines, trainer)
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[
+        ("<s>", tok.token_to_id("<s>")), ("</s>", tok.token_to_id("</s>"))])
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
+                                   unk_token="<unk>", model_max_length=max_length)
+
+
+def build_tiny_bart(folder: Path, max_length: int = 64) -> Path:
+    """A BART summarizer with one tiny layer each side: the architecture of distilbart-cnn, random weights."""
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer = _fast_tokenizer(folder, max_length)
+    ids = {t: tokenizer.convert_tokens_to_ids(t) for t in ("<pad>", "<s>", "</s>")}
+    config = BartConfig(vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1,
+                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
+                        max_position_embeddings=max_length, pad_token_id=ids["<pad>"], bos_token_id=ids["<s>"],
+                        eos_token_id=ids["</s>"], decoder_start_token_id=ids["</s>"], forced_bos_token_id=ids["<s>"],
+                        num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3)  # hidden defaults, as real BART has
+    BartForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+CHAT_TEMPLATE = ("{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}</s>{% endfor %}"
+                 "{% if add_generation_prompt %}<s>assistant: {% endif %}")
+
+
+def build_tiny_causal(folder: Path) -> Path:
+    """A Llama-architecture instruction model with a chat template, one tiny layer, random weights."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer = _fast_tokenizer(folder, 1024)
+    tokenizer.chat_template = CHAT_TEMPLATE
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=1024,
+                         pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                         eos_token_id=tokenizer.eos_token_id)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from ..config import ModelSpec, TranslateConfig
-from .seq2seq import Seq2SeqTranslator
+from ..glossary.detect import TermDetector
+from .model import ModelTranslator
 
 
-def build_translator(config: TranslateConfig, direction: str) -> Seq2SeqTranslator | None:
+def build_translator(config: TranslateConfig, direction: str,
+                     detector: TermDetector | None = None) -> ModelTranslator | None:
     """The translator for 'en_zh' or 'zh_en', or None when the config has none for that direction."""
     spec: ModelSpec | None = getattr(config, direction)
     if config.backend == "none" or spec is None:
         return None
-    return Seq2SeqTranslator(spec, target=direction.split("_")[1])
+    source, target = direction.split("_")
+    return ModelTranslator(spec, config.backend, source, target, detector if config.protect else None)
 
 
-__all__ = ["Seq2SeqTranslator", "build_translator"]
+__all__ = ["ModelTranslator", "build_translator"]

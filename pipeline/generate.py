@@ -1,0 +1,110 @@
+"""Text generation shared by the model summarizers and translators: inputs rendered for the model (task
+prefix, or a chat prompt from configs/prompts/chat.yaml for causal LLMs), batches sorted by length and results
+returned in input order, and splitting at sentence / clause / word boundaries so nothing is truncated."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+import yaml
+
+from .config import CONFIG_DIR, ModelSpec
+from .errors import ConfigError
+
+_CLAUSE = regex.compile(r"(?<=[,;，；：:])\s*")
+PROMPTS = CONFIG_DIR / "prompts" / "chat.yaml"
+
+
+@lru_cache(maxsize=1)
+def prompts() -> dict[str, str]:
+    return yaml.safe_load(PROMPTS.read_text(encoding="utf-8"))
+
+
+def render(tokenizer, spec: ModelSpec, kind: str, task: str, text: str, **fields) -> str:
+    """The model input for `text`: the spec's prefix for seq2seq models; for causal models the prompt
+    template (spec.prompt, else `task`) in the tokenizer's chat template."""
+    if kind != "causal":
+        return (spec.prefix or "") + text
+    name = spec.prompt or task
+    if name not in prompts():
+        raise ConfigError(f"no prompt template '{name}' in {PROMPTS} (templates: {sorted(prompts())})")
+    message = prompts()[name].format(text=text, **fields)
+    return tokenizer.apply_chat_template([{"role": "user", "content": message}], tokenize=False,
+                                         add_generation_prompt=True)
+
+
+def count_tokens(tokenizer, text: str) -> int:
+    return len(tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
+
+
+def input_limit(tokenizer, model, spec: ModelSpec) -> int:
+    """Most input tokens the model takes: the spec's max_input_tokens, else the tokenizer / position limit."""
+    if spec.max_input_tokens:
+        return spec.max_input_tokens
+    candidates = [getattr(tokenizer, "model_max_length", None),
+                  getattr(model.config, "max_position_embeddings", None), getattr(model.config, "n_positions", None)]
+    known = [c for c in candidates if isinstance(c, int) and 0 < c < 1_000_000]
+    return min(known) if known else 512
+
+
+def generate(tokenizer, model, kind: str, inputs: list[str], spec: ModelSpec) -> list[str]:
+    """Generate for every input with the spec's generation settings only; batches of similar length, results
+    in input order."""
+    import torch
+
+    order = sorted(range(len(inputs)), key=lambda i: count_tokens(tokenizer, inputs[i]))
+    out: list[str] = [""] * len(inputs)
+    for b in range(0, len(order), spec.batch_size):
+        batch = order[b:b + spec.batch_size]
+        enc = tokenizer([inputs[i] for i in batch], return_tensors="pt", padding=True,
+                        add_special_tokens=kind != "causal")
+        enc = {k: v.to(model.device) for k, v in enc.items()}
+        with torch.inference_mode():
+            ids = model.generate(**enc, **spec.generation)
+        if kind == "causal":
+            ids = ids[:, enc["input_ids"].shape[1]:]
+        for i, text in zip(batch, tokenizer.batch_decode(ids, skip_special_tokens=True)):
+            out[i] = text.strip()
+    return out
+
+
+def split_to_fit(text: str, fits) -> list[str]:
+    """`text` as pieces that each satisfy `fits(piece)`: whole if it fits, else at clause boundaries, else
+    between words (Chinese: characters). Every word is kept."""
+    if fits(text):
+        return [text]
+    pieces, current = [], ""
+    for clause in _CLAUSE.split(text):
+        trial = f"{current} {clause}".strip() if current else clause
+        if current and not fits(trial):
+            pieces.append(current)
+            current = clause
+        else:
+            current = trial
+    if current:
+        pieces.append(current)
+    final = []
+    for piece in pieces:
+        sep = " " if " " in piece else ""  # Chinese: between characters
+        chunk: list[str] = []
+        for word in piece.split(" ") if sep else list(piece):
+            if chunk and not fits(sep.join(chunk + [word])):
+                final.append(sep.join(chunk))
+                chunk = []
+            chunk.append(word)
+        final.append(sep.join(chunk))
+    return final
+
+
+def pack(sentences: list[str], fits, joiner: str) -> list[str]:
+    """Consecutive sentences grouped into as few chunks as `fits` allows; an over-long sentence is split."""
+    chunks, current = [], []
+    for sentence in sentences:
+        for piece in split_to_fit(sentence, fits):
+            if current and not fits(joiner.join(current + [piece])):
+                chunks.append(joiner.join(current))
+                current = []
+            current.append(piece)
+    if current:
+        chunks.append(joiner.join(current))
+    return chunks

@@ -1,0 +1,59 @@
+"""Sentence-level translation with a Hugging Face model: encoder-decoder (Marian / opus-mt with a target
+token, NLLB and M2M100 with a forced first token) or a causal instruction LLM with a chat prompt."""
+from __future__ import annotations
+
+from ..config import ModelSpec
+from ..generate import count_tokens, generate, input_limit, render, split_to_fit
+from ..glossary.detect import TermDetector
+from ..models import describe, load_model
+from .protect import protect, restore
+
+
+class ModelTranslator:
+    def __init__(self, spec: ModelSpec, kind: str, source: str, target: str, detector: TermDetector | None = None):
+        self.spec = spec
+        self.kind = kind
+        self.source = source
+        self.target = target
+        self.detector = detector  # set: terms and amounts are protected with placeholders
+        self.name = describe(spec)
+
+    def translate(self, sentences: list[str]) -> tuple[list[str], dict]:
+        """Translate sentences (batched by length, returned in input order). Sentences longer than the model
+        accepts are split at clause boundaries, never truncated; `details` records what was done."""
+        tokenizer, model = load_model(self.spec, self.kind)
+        if self.spec.src_lang:
+            tokenizer.src_lang = self.spec.src_lang
+        spec = self.spec
+        if spec.tgt_lang:
+            forced = {"forced_bos_token_id": tokenizer.convert_tokens_to_ids(spec.tgt_lang)}
+            spec = spec.model_copy(update={"generation": {**spec.generation, **forced}})
+        task = f"translate_{self.source}_{self.target}"
+        marker = f"{spec.target_prefix} " if spec.target_prefix else ""
+        limit = min(input_limit(tokenizer, model, spec), 512) - 2
+
+        def fits(text: str) -> bool:
+            return count_tokens(tokenizer, render(tokenizer, spec, self.kind, task, marker + text)) <= limit
+
+        protected = [protect(s, self.source, self.detector) if self.detector else None for s in sentences]
+        pieces: list[tuple[int, str]] = []
+        for i, sent in enumerate(sentences):
+            text = protected[i].text if protected[i] else sent
+            pieces += [(i, p) for p in split_to_fit(text, fits)]
+        outputs = generate(tokenizer, model, self.kind,
+                           [render(tokenizer, spec, self.kind, task, marker + p) for _, p in pieces], spec)
+        joiner = "" if self.target == "zh" else " "
+        joined: list[list[str]] = [[] for _ in sentences]
+        for (i, _), text in zip(pieces, outputs):
+            joined[i].append(text)
+        texts, dropped = [], 0
+        for i, parts in enumerate(joined):
+            text = joiner.join(parts)
+            if protected[i]:
+                text, lost = restore(text, protected[i])
+                dropped += len(lost)
+            texts.append(text)
+        details = {"sentences": len(sentences), "pieces": len(pieces), "split_for_length": len(pieces) - len(sentences),
+                   "protected": sum(len(p.slots) for p in protected if p), "placeholders_dropped": dropped,
+                   "generation": spec.generation}
+        return texts, details

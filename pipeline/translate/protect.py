@@ -1,0 +1,92 @@
+"""Term and number protection for translation: amounts, percentages and glossary terms are replaced by
+placeholders (QZX1, QZX2, ...) that models copy through, then restored in their target form (the glossary's
+Chinese or English term; amounts rescaled with 万/亿 or million/billion/trillion). Afterwards every number of
+the source must be stated in the output, else the caller gets a warning naming what is missing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ..evaluate.numbers import Quantity, extract
+from ..glossary.detect import TermDetector
+
+_PLACEHOLDER = "QZX{}"
+_FOUND = regex.compile(r"Q\s*Z\s*X\s*(\d+)", regex.IGNORECASE)
+_ZH_CURRENCY = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "GBP": "英镑", "JPY": "日元"}
+_EN_CURRENCY = {"USD": ("$", ""), "HKD": ("HK$", ""), "EUR": ("€", ""), "GBP": ("£", ""), "CNY": ("", " yuan"),
+                "JPY": ("", " yen")}
+
+
+@dataclass
+class Protected:
+    text: str
+    slots: dict[str, str]  # placeholder -> target rendering
+
+
+def _number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def render_quantity(q: Quantity, target: str) -> str | None:
+    """The quantity written in the target language, or None to leave it to the model (plain numbers, years)."""
+    if q.kind == "percent":
+        return f"{_number(q.value)}%"
+    if q.kind == "bp":
+        return f"{_number(q.value)}个基点" if target == "zh" else f"{_number(q.value)} basis points"
+    if q.kind != "number" or (q.currency is None and q.value < 1e4):
+        return None
+    if target == "zh":
+        for scale, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+            if q.value >= scale:
+                return f"{_number(q.value / scale)}{word}{_ZH_CURRENCY.get(q.currency, '')}"
+        return f"{_number(q.value)}{_ZH_CURRENCY.get(q.currency, '')}"
+    head, tail = _EN_CURRENCY.get(q.currency, ("", ""))
+    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if q.value >= scale:
+            return f"{head}{_number(q.value / scale)}{word}{tail}"
+    return f"{head}{_number(q.value)}{tail}"
+
+
+def protect(text: str, source_lang: str, detector: TermDetector | None) -> Protected:
+    """Replace glossary terms and amounts by placeholders; the slots say what each one becomes."""
+    target = "zh" if source_lang == "en" else "en"
+    spans: list[tuple[int, int, str]] = []
+    for q in extract(text):
+        rendered = render_quantity(q, target)
+        if rendered:
+            spans.append((q.start, q.end, rendered))
+    if detector is not None:
+        for start, end, idx in detector.find(text, source_lang):
+            if not any(s < end and start < e for s, e, _ in spans):
+                term = detector.terms[idx]
+                spans.append((start, end, term.zh if target == "zh" else term.en))
+    out, slots, pos = [], {}, 0
+    for start, end, rendered in sorted(spans):
+        name = _PLACEHOLDER.format(len(slots) + 1)
+        out += [text[pos:start], name]
+        slots[name] = rendered
+        pos = end
+    out.append(text[pos:])
+    return Protected("".join(out), slots)
+
+
+def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
+    """Put the target forms back; also returns the renderings whose placeholder the model dropped."""
+    seen = set()
+
+    def put(match: regex.Match) -> str:
+        name = _PLACEHOLDER.format(int(match.group(1)))
+        if name not in protected.slots:
+            return match.group()
+        seen.add(name)
+        return protected.slots[name]
+
+    text = _FOUND.sub(put, translation)
+    return text, [rendered for name, rendered in protected.slots.items() if name not in seen]
+
+
+def missing_numbers(source: str, translation: str) -> list[str]:
+    """Numbers of the source that the translation does not state (unit, scale and language aware)."""
+    stated = extract(translation)
+    return [q.text for q in extract(source) if not any(q.supported_by(s) for s in stated)]
