@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test bench-cleaning bench-summarize bench-faithfulness bench-evaluation bench-glossary clean
+.PHONY: venv demo demo-notebook test bench-cleaning bench-summarize bench-faithfulness bench-evaluation bench-glossary bench-batch clean
 
 venv: $(STAMP)
 
@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml
 
 demo: venv
 	$(VENV)/bin/bisum demo examples/
+
+# Executes notebooks/demo.ipynb in place (outputs are committed) and writes notebooks/demo.html.
+demo-notebook: venv
+	cd notebooks && ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace demo.ipynb
+	cd notebooks && ../$(VENV)/bin/jupyter nbconvert --to html demo.ipynb
 
 test: venv
 	$(PY) -m pytest
@@ -41,6 +46,9 @@ bench-evaluation: venv
 
 bench-glossary: venv
 	$(PY) benchmarks/glossary.py
+
+bench-batch: venv
+	$(PY) benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -45,24 +45,52 @@ def to_markdown(result: Result) -> str:
     return "\n".join(out)
 
 
+def diff_segments(original: str, edits) -> list[tuple[str, str]]:
+    """The original text as (piece, kind) with kind "same", "removed" or "added", in reading order."""
+    out, pos = [], 0
+    for edit in edits:
+        out.append((original[pos:edit.start], "same"))
+        if edit.original:
+            out.append((edit.original, "removed"))
+        if edit.replacement:
+            out.append((edit.replacement, "added"))
+        pos = edit.end
+    out.append((original[pos:], "same"))
+    return [(piece, kind) for piece, kind in out if piece]
+
+
 def render_diff(result) -> None:
-    """Print the original text with removals struck through in red and replacements in green."""
+    """Coloured before/after in the terminal (a CleanResult)."""
     from rich.console import Console
     from rich.text import Text
 
+    styles = {"same": "", "removed": "bold red strike", "added": "bold green"}
     out = Text()
-    pos = 0
-    text = result.original_text
-    for edit in result.edits:
-        out.append(text[pos:edit.start])
-        if edit.original:
-            out.append(edit.original, style="bold red strike")
-        if edit.replacement:
-            out.append(edit.replacement, style="bold green")
-        pos = edit.end
-    out.append(text[pos:])
+    for piece, kind in diff_segments(result.original_text, result.edits):
+        out.append(piece, style=styles[kind])
     console = Console(highlight=False)
     console.print(out)
     console.print(f"[bold]{len(result.edits)} edits, {len(result.flags)} flagged[/bold]")
     for flag in result.flags:
         console.print(f"[yellow]flagged[/yellow] {flag.text!r}: {flag.reason} ({flag.confidence:.2f})")
+
+
+def diff_html(original: str, result) -> str:
+    """Before (removed text struck through in red, insertions in green) and after (flagged sentences
+    highlighted, the reason on hover) as HTML, e.g. for a notebook. `result` is a Result or a CleanResult."""
+    from html import escape
+
+    styles = {"same": "", "removed": "background:#fdd;color:#a00;text-decoration:line-through",
+              "added": "background:#dfd;color:#060"}
+    before = "".join(f'<span style="{styles[k]}">{escape(p)}</span>' if styles[k] else escape(p)
+                     for p, k in diff_segments(original, result.edits))
+    after, pos, text = [], 0, result.cleaned_text
+    for flag in sorted(result.flags, key=lambda f: f.start):
+        after.append(escape(text[pos:flag.start]))
+        after.append(f'<mark title="{escape(flag.rule)}: {escape(flag.reason)}" style="background:#ffe58a">'
+                     f"{escape(text[flag.start:flag.end])}</mark>")
+        pos = flag.end
+    after.append(escape(text[pos:]))
+    box = "white-space:pre-wrap;border:1px solid #ccc;padding:8px;margin:4px 0"
+    return (f'<div><b>Before</b> ({len(result.edits)} edits)<div style="{box}">{before}</div>'
+            f'<b>After</b> ({len(result.flags)} flagged)<div style="{box}">{"".join(after)}</div></div>')

@@ -22,7 +22,9 @@ EN_STOP = frozenset(
     such other more most less new total all any each some many much several same its own is are was were be
     been has have had will would can could should may might also which who whose what when where while than
     very about over under into per year years month months last next first second third this same
-    said says say including include includes such further higher lower large small big long short""".split()
+    said says say including include includes such further higher lower large small big long short
+    list lists issue issues launch launches offer offers provide provides support supports use uses cut cuts
+    raise raises expand expands set sets make makes buy buys sell sells plan plans help helps get gets""".split()
 )
 _EN_PHRASE = regex.compile(
     r"(?<![\p{L}\p{N}-])(?P<mods>(?:[A-Za-z][a-z]*(?:-[a-z]+)*[ \t]+){1,3})"
@@ -46,13 +48,13 @@ def _context(text: str, sentences: list[Sentence], start: int) -> str:
 def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDetector) -> list[TermCandidate]:
     """Candidates in order of first occurrence. English: 2-4 word phrases ending in a finance head noun, with
     a hyphenated or repeated modifier; Chinese: 2-3 jieba words ending in a finance head word. A phrase
-    that is exactly a known term form is not a candidate."""
-    known = {(s, e) for s, e, _ in detector.find(text, lang)}
+    inside a known term occurrence is not a candidate."""
+    known = [(s, e) for s, e, _ in detector.find(text, lang)]
     found: dict[str, list[int]] = defaultdict(list)
     spans = _english(text) if lang == "en" else _chinese(text, detector)
     for start, end in spans:
-        if (start, end) in known:
-            continue
+        if any(s <= start and end <= e for s, e in known):
+            continue  # a known term, or part of one
         key = text[start:end] if lang == "zh" else " ".join(text[start:end].lower().split())
         found[key].append(start)
     out = []
