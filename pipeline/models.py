@@ -20,10 +20,12 @@ def _offline(spec: ModelSpec) -> bool:
 def _hint(spec: ModelSpec) -> str:
     if Path(spec.model).exists():
         return "the folder must hold config.json, the weights and the tokenizer files (save_pretrained output)"
+    folder = "set `model:` to a local folder with the weights (e.g. from `huggingface-cli download ID --local-dir DIR`)"
+    if not spec.download:
+        return (f"downloads are off for this model (download: false): {folder}, or set `download: true` "
+                "(as configs/hf-small.yaml does) on a machine that reaches the Hugging Face hub")
     if _offline(spec):
-        return ("downloads are off (download: false or HF_HUB_OFFLINE=1): set `model:` to a local folder with "
-                "the weights, or run once with `download: true` on a machine that reaches the Hugging Face hub "
-                "(e.g. --config hf-small)")
+        return f"HF_HUB_OFFLINE is set, so nothing is downloaded: unset it on a machine that reaches the hub, or {folder}"
     return "check the model id and revision, and that this machine reaches the Hugging Face hub"
 
 
