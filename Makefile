@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo demo-notebook test bench-cleaning bench-summarize bench-faithfulness bench-evaluation bench-glossary bench-batch clean
+.PHONY: venv demo demo-notebook test clean
 
 venv: $(STAMP)
 
@@ -31,24 +31,14 @@ demo-notebook: venv
 test: venv
 	$(PY) -m pytest
 
-# Benchmarks read ../shared/data and skip data sets that are absent.
-bench-cleaning: venv
-	$(PY) benchmarks/cleaning.py
+# Benchmarks read ../shared/data and skip data sets that are absent: `make bench-NAME` runs
+# benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch).
+BENCHES := cleaning summarize faithfulness evaluation glossary batch
+.PHONY: $(addprefix bench-,$(BENCHES))
+bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 
-bench-summarize: venv
-	$(PY) benchmarks/summarize_extractive.py
-
-bench-faithfulness: venv
-	$(PY) benchmarks/faithfulness.py
-
-bench-evaluation: venv
-	$(PY) benchmarks/evaluation.py
-
-bench-glossary: venv
-	$(PY) benchmarks/glossary.py
-
-bench-batch: venv
-	$(PY) benchmarks/batch.py
+$(addprefix bench-,$(BENCHES)): bench-%: venv
+	$(PY) $(call bench_file,$*)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

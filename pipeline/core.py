@@ -139,7 +139,7 @@ class BilingualSummarizer:
             with _timer(w.timings, "glossary"):
                 glossary = self.detector.glossary(w.clean.cleaned_text, w.lang, w.sentences)
                 if self.config.glossary.discover:
-                    candidates = discover(w.clean.cleaned_text, w.lang, w.sentences, self.detector)
+                    candidates = discover(w.clean.cleaned_text, w.lang, w.sentences, self.detector, glossary)
         for lang in ("en", "zh"):
             summary = w.summaries.get(lang)
             if summary is not None and summary.warning and summary.text is None and lang != w.lang:

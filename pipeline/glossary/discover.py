@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import regex
 
-from ..schema import Lang, Sentence, TermCandidate
+from ..schema import GlossaryEntry, Lang, Sentence, TermCandidate
 from .detect import TermDetector
 
 # Last words of English finance noun phrases ("... credit", "... reloans").
@@ -45,11 +45,13 @@ def _context(text: str, sentences: list[Sentence], start: int) -> str:
     return ""
 
 
-def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDetector) -> list[TermCandidate]:
+def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDetector,
+             glossary: list[GlossaryEntry] | None = None) -> list[TermCandidate]:
     """Candidates in order of first occurrence. English: 2-4 word phrases ending in a finance head noun, with
     a hyphenated or repeated modifier; Chinese: 2-3 jieba words ending in a finance head word. A phrase
-    inside a known term occurrence is not a candidate."""
-    known = [(s, e) for s, e, _ in detector.find(text, lang)]
+    inside a known term occurrence is not a candidate. `glossary`: the text's entries when already found."""
+    known = ([(o.start, o.end) for entry in glossary for o in entry.occurrences] if glossary is not None
+             else [(s, e) for s, e, _ in detector.find(text, lang)])
     found: dict[str, list[int]] = defaultdict(list)
     spans = _english(text) if lang == "en" else _chinese(text, detector)
     for start, end in spans:

@@ -19,7 +19,8 @@ def merged_glossary(articles: Iterable[Article], detector: TermDetector, lang: s
     for article in articles:
         article_lang = lang if lang != "auto" else detect_language(article.text, record=article.id)
         sentences = split_sentences(article.text, article_lang)
-        for entry in detector.glossary(article.text, article_lang, sentences):
+        entries = detector.glossary(article.text, article_lang, sentences)
+        for entry in entries:
             row = terms.setdefault(entry.term_en, {
                 "term_en": entry.term_en, "term_zh": entry.term_zh, "category": entry.category,
                 "definition_en": entry.definition_en, "definition_zh": entry.definition_zh,
@@ -27,7 +28,7 @@ def merged_glossary(articles: Iterable[Article], detector: TermDetector, lang: s
             row["count"] += len(entry.occurrences)
             row["articles"].append(article.id)
             row["surfaces"] += [o.surface for o in entry.occurrences if o.surface not in row["surfaces"]]
-        for cand in discover(article.text, article_lang, sentences, detector) if candidates else []:
+        for cand in discover(article.text, article_lang, sentences, detector, entries) if candidates else []:
             row = found.setdefault((cand.term, cand.lang), {
                 "term": cand.term, "lang": cand.lang, "count": 0, "articles": [], "contexts": [],
                 "status": cand.status})
