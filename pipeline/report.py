@@ -20,6 +20,9 @@ def to_text(result: Result) -> str:
               "Chinese summary:", result.summary_zh or _missing(result, "zh"), "", f"Glossary ({len(result.glossary)}):"]
     lines += [f"  - {g.term_en} | {g.term_zh} | {g.category} | {', '.join(sorted({o.surface for o in g.occurrences}))}"
               for g in result.glossary] or ["  (none)"]
+    if result.term_candidates:
+        lines += ["", f"Not in the term base ({len(result.term_candidates)}, unverified, not translated):"]
+        lines += [f"  - {c.term} (x{c.count})" for c in result.term_candidates]
     other = [w for w in result.warnings if not w.startswith(("summary_en is missing", "summary_zh is missing"))]
     if other:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in other]
@@ -35,6 +38,9 @@ def to_markdown(result: Result) -> str:
            result.summary_zh or f"_{_missing(result, 'zh')}_", "", "## Glossary", "",
            "| English | Chinese | Category | Occurrences |", "|---|---|---|---|"]
     out += [f"| {g.term_en} | {g.term_zh} | {g.category} | {len(g.occurrences)} |" for g in result.glossary]
+    if result.term_candidates:
+        out += ["", "Not in the term base (unverified, not translated): "
+                + ", ".join(f"{c.term} (x{c.count})" for c in result.term_candidates)]
     out += ["", "## Edits", "", "| Rule | Original | Replacement | Offsets | Reason |", "|---|---|---|---|---|"]
     out += [f"| {e.rule} | `{cell(e.original)}` | `{cell(e.replacement)}` | {e.start}-{e.end} | {e.reason} |"
             for e in result.edits]
