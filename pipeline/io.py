@@ -100,7 +100,13 @@ def count_records(source) -> int | None:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(p).metadata.num_rows
-    return None  # CSV fields may span lines
+    if suffix in (".csv", ".tsv") and p.is_file():
+        try:  # a CSV field may span lines, so rows are counted by the csv reader
+            with p.open(encoding="utf-8-sig", newline="") as fh:
+                return max(sum(1 for _ in csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ",")) - 1, 0)
+        except (UnicodeDecodeError, csv.Error):
+            return None
+    return None
 
 
 def iter_records(source, id_field: str = "id", text_field: str = "text",

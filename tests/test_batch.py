@@ -11,6 +11,7 @@ import pytest
 from pipeline.batch import EXIT_OK, EXIT_RECORDS_FAILED, completed_ids, run_batch
 from pipeline.cli import main
 from pipeline.errors import InputError
+from pipeline.io import count_records
 
 from .conftest import ROOT
 
@@ -84,6 +85,7 @@ def test_other_input_formats(tmp_path, kind):
     out = tmp_path / "out.jsonl"
     assert run_batch(src, out).exit_code == EXIT_OK
     assert [line["id"] for line in _lines(out)] == ["a", "b"]
+    assert count_records(src) == 2  # the progress bar's total
 
 
 def test_workers_limit_and_order(tmp_path):
