@@ -33,6 +33,7 @@ def write_jsonl(path, rows):
     ("1.2 trillion yuan", "1.2万亿元"), ("1.2 trillion yuan", "12000亿元"), ("$140 billion", "1400亿美元"),
     ("50%", "百分之五十"), ("5 per cent", "5%"), ("1,200 million dollars", "$1.2bn"), ("2021", "2021年"),
     ("0.1 percentage points", "0.1个百分点"), ("25 basis points", "25个基点"), ("三千二百万元", "3200万元"),
+    ("fifty per cent", "百分之五十"), ("two billion dollars", "$2bn"), ("twenty-five percent", "25%"),
 ])
 def test_equivalent_renderings_support_each_other(a, b):
     assert unsupported_numbers(a, b) == ([], 1)
@@ -51,8 +52,9 @@ def test_rounding_is_allowed_only_to_the_written_precision():
     assert unsupported_numbers("sales of $1.3bn", "sales of $1.13bn")[0] == ["$1.3bn"]
 
 
-def test_names_with_digits_are_not_figures():
+def test_names_with_digits_and_plain_number_words_are_not_figures():
     assert extract("COVID-19 hit Q2 sales at A320 lines") == []
+    assert extract("two banks and one fund merged") == []
 
 
 def test_inconsistent_glossary_rendering_is_reported():

@@ -40,6 +40,21 @@ _ZH = regex.compile(
 )
 
 
+_EN_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS], key=len, reverse=True))
+# Spelled-out numbers count as figures only with a percent, scale or currency word: "fifty per cent",
+# "two billion dollars" (not "two banks").
+_EN_WORDS = regex.compile(
+    rf"(?<![\p{{L}}-])(?P<num>(?:{_WORD})(?:[-\s]+(?:{_WORD}|hundred|and))*)\s+"
+    r"(?P<unit>per\s?cent|percent|percentage\s+points?|(?P<scale>trillion|billion|million|thousand)"
+    r"(?:\s+(?P<cur>yuan|dollars?|pounds?|euros?|yen))?)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """One number found in a text: its value in base units, kind, currency and where it was found."""
@@ -128,15 +143,31 @@ def extract(text: str) -> list[Quantity]:
         kind = _kind(unit, value, bool(scale_word), raw)
         found.append(Quantity(value * scale, kind, currency, match.group().strip(), match.start(), match.end(),
                               0.5 * 10 ** -_decimals(raw) * scale))
+    for match in _EN_WORDS.finditer(text):
+        value = _word_number(match.group("num"))
+        if value is None or any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        scale = _EN_SCALES.get((match.group("scale") or "").lower(), 1.0)
+        kind = "number" if match.group("scale") else "percent"
+        currency = _CURRENCIES.get((match.group("cur") or "").lower())
+        found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale))
     return sorted(found, key=lambda q: q.start)
+
+
+def _word_number(words: str) -> float | None:
+    """"fifty" -> 50, "twenty-five" -> 25, "three hundred and two" -> 302."""
+    total = 0
+    for word in regex.split(r"[-\s]+", words.lower()):
+        if word in _EN_UNITS or word in _EN_TENS:
+            total += _EN_UNITS.get(word, 0) + _EN_TENS.get(word, 0)
+        elif word == "hundred":
+            total *= 100
+        elif word != "and":
+            return None
+    return float(total)
 
 
 def _inside_latin(text: str, pos: int) -> bool:
     """Digits glued to Latin letters ("Q2", "A320", "COVID-19") are names, not figures."""
     return pos > 0 and bool(regex.match(r"[\p{Latin}\-]", text[pos - 1]))
 
-
-def unsupported(summary: str, source: str) -> list[Quantity]:
-    """Quantities of `summary` that no quantity of `source` states."""
-    stated = extract(source)
-    return [q for q in extract(summary) if not any(q.supported_by(s) for s in stated)]
