@@ -23,8 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._data import SETS, load  # noqa: E402
-from pipeline.evaluate.faithfulness import unsupported_numbers  # noqa: E402
-from pipeline.evaluate.numbers import Quantity, extract  # noqa: E402
+from pipeline.figures import Quantity, extract, unsupported  # noqa: E402
 
 SEED = 20261126
 _EN_SCALE_SWAP = {"million": "billion", "billion": "million", "bn": "m", "m": "bn", "trillion": "billion",
@@ -148,7 +147,7 @@ def run(names: list[str], limit: int | None) -> None:
         by_lang[lang] += build(records[:limit] if limit else records, lang, random.Random(SEED))
     for lang, samples in by_lang.items():
         start = time.perf_counter()
-        flagged = [bool(unsupported_numbers(summary, article)[0]) for _, summary, article, _ in samples]
+        flagged = [bool(unsupported(summary, article)[0]) for _, summary, article, _ in samples]
         elapsed = time.perf_counter() - start
         per_kind: dict[str, Counter] = defaultdict(Counter)
         for (kind, _, _, label), flag in zip(samples, flagged):

@@ -15,7 +15,7 @@ from .schema import Article, CleanResult, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
 from .summarize import build_summarizer
 from .translate import build_translator
-from .translate.protect import missing_numbers
+from .figures import unsupported
 
 CLEANER = Provenance(backend="rules", model="bisum-cleaner")
 
@@ -122,7 +122,7 @@ class BilingualSummarizer:
             if self.detector is not None:
                 w.warnings += [f"summary_{target}: {m}" for m in self.detector.missing_renderings(
                     source, w.lang, text, target)]
-            lost = missing_numbers(source, text)
+            lost = unsupported(source, text)[0]  # every number of the source must be in the translation
             if lost:
                 w.warnings.append(f"summary_{target}: numbers of summary_{w.lang} missing from the translation: "
                                   + ", ".join(lost))

@@ -49,6 +49,11 @@ class RecordError(InputError):
         self.code = code
 
 
+def _is_saved_dataset(folder: Path) -> bool:
+    """A folder written by `datasets.Dataset.save_to_disk`."""
+    return (folder / "dataset_info.json").exists() or (folder / "state.json").exists()
+
+
 def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterator[tuple[str, dict | RecordError]]:
     """(location, row) for every record, in order; a row that cannot be read is a RecordError.
 
@@ -60,7 +65,7 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
         return
     p = Path(source)
     if p.is_dir():
-        if (p / "dataset_info.json").exists() or (p / "state.json").exists():
+        if _is_saved_dataset(p):
             import datasets
 
             yield from iter_rows(datasets.load_from_disk(str(p)))
@@ -87,7 +92,7 @@ def count_records(source) -> int | None:
         return len(source) if hasattr(source, "__len__") else None
     p = Path(source)
     if p.is_dir():
-        if (p / "dataset_info.json").exists() or (p / "state.json").exists():
+        if _is_saved_dataset(p):
             import datasets
 
             return len(datasets.load_from_disk(str(p)))

@@ -7,8 +7,9 @@ from rouge_score import rouge_scorer
 from pipeline import evaluate
 from pipeline.cli import main
 from pipeline.errors import InputError
-from pipeline.evaluate.numbers import extract
-from pipeline.evaluate.faithfulness import inconsistent_terms, unsupported_numbers
+from pipeline.evaluate.faithfulness import inconsistent_terms
+from pipeline.figures import extract
+from pipeline.figures import unsupported as unsupported_numbers
 from pipeline.evaluate.rouge import lines_for_lsum, rouge_columns
 from pipeline.evaluate.stats import bootstrap_ci, paired_bootstrap, resamples
 from pipeline.glossary.detect import detector_for

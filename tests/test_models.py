@@ -13,7 +13,8 @@ from pipeline.glossary.detect import detector_for
 from pipeline.models import load_model
 from pipeline.summarize import model as summarize_model
 from pipeline.translate import model as translate_model
-from pipeline.translate.protect import missing_numbers, protect, restore
+from pipeline.figures import unsupported
+from pipeline.translate.protect import protect, restore
 
 GEN = {"max_new_tokens": 5, "min_new_tokens": 5, "do_sample": False, "num_beams": 1}
 SENTENCE = "Outstanding green loans in the province rose {n} percent to {n} billion yuan in the quarter."
@@ -103,8 +104,8 @@ def test_placeholders_protect_terms_and_amounts_both_ways():
 
 
 def test_number_check_names_what_is_missing():
-    assert missing_numbers("Loans rose 5% to 1.2 trillion yuan in 2021.", "贷款增长5%，达到1.2万亿元。") == ["2021"]
-    assert missing_numbers("Loans rose 5% to 1.2 trillion yuan.", "贷款达到12000亿元，增长5%。") == []
+    assert unsupported("Loans rose 5% to 1.2 trillion yuan in 2021.", "贷款增长5%，达到1.2万亿元。")[0] == ["2021"]
+    assert unsupported("Loans rose 5% to 1.2 trillion yuan.", "贷款达到12000亿元，增长5%。")[0] == []
 
 
 def test_offline_model_error_names_model_place_and_fix(monkeypatch, example_en):

@@ -15,7 +15,8 @@ from ..glossary.detect import detector_for
 from ..lang import detect_language
 from .abstraction import NGRAMS, abstraction
 from .data import column, label, pick_column, read_table
-from .faithfulness import inconsistent_terms, unsupported_numbers
+from ..figures import unsupported
+from .faithfulness import inconsistent_terms
 from .rouge import METRICS, CharTokenizer, JiebaTokenizer, metric_name, rouge_columns, scorers
 from .stats import bootstrap_ci, corpus_value, paired_bootstrap, resamples
 
@@ -133,7 +134,7 @@ def _faithfulness(preds, source_texts, detector) -> list[tuple[tuple[list[str], 
     """Per article: (unsupported figures, figure count), (inconsistent terms, term count)."""
     if source_texts is None:
         return None
-    return [(unsupported_numbers(p, s), inconsistent_terms(p, detector) if detector else ([], 0))
+    return [(unsupported(p, s), inconsistent_terms(p, detector) if detector else ([], 0))
             for p, s in zip(preds, source_texts)]
 
 

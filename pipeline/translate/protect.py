@@ -1,14 +1,13 @@
 """Term and number protection for translation: amounts, percentages and glossary terms are replaced by
 placeholders (QZX1, QZX2, ...) that models copy through, then restored in their target form (the glossary's
-Chinese or English term; amounts rescaled with 万/亿 or million/billion/trillion). Afterwards every number of
-the source must be stated in the output, else the caller gets a warning naming what is missing."""
+Chinese or English term; amounts rescaled with 万/亿 or million/billion/trillion)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import regex
 
-from ..evaluate.numbers import Quantity, extract
+from ..figures import Quantity, extract
 from ..glossary.detect import TermDetector
 
 _PLACEHOLDER = "QZX{}"
@@ -85,8 +84,3 @@ def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
     text = _FOUND.sub(put, translation)
     return text, [rendered for name, rendered in protected.slots.items() if name not in seen]
 
-
-def missing_numbers(source: str, translation: str) -> list[str]:
-    """Numbers of the source that the translation does not state (unit, scale and language aware)."""
-    stated = extract(translation)
-    return [q.text for q in extract(source) if not any(q.supported_by(s) for s in stated)]

@@ -1,6 +1,7 @@
-"""Numbers, amounts, percentages and years in English and Chinese text, normalised so that different
-renderings of one quantity compare equal: "1.2 trillion yuan" = "1.2万亿元" = "12000亿元",
-"$140 billion" = "1400亿美元", "50%" = "百分之五十"."""
+"""Figures (numbers, amounts, percentages and years) in English and Chinese text, normalised so that
+different renderings of one quantity compare equal: "1.2 trillion yuan" = "1.2万亿元" = "12000亿元",
+"$140 billion" = "1400亿美元", "50%" = "百分之五十". Used by evaluation (figures a summary's source does
+not state) and translation (protection, and the check that every number of the source is translated)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -171,3 +172,10 @@ def _inside_latin(text: str, pos: int) -> bool:
     """Digits glued to Latin letters ("Q2", "A320", "COVID-19") are names, not figures."""
     return pos > 0 and bool(regex.match(r"[\p{Latin}\-]", text[pos - 1]))
 
+
+def unsupported(text: str, reference: str) -> tuple[list[str], int]:
+    """Figures of `text` that no figure of `reference` states (allowing rounding to the written
+    precision), and how many figures `text` has."""
+    stated = extract(reference)
+    figures = extract(text)
+    return [q.text for q in figures if not any(q.supported_by(s) for s in stated)], len(figures)
