@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 
 import sentencepiece as spm
+import torch
+
+# Random weights, but the same ones on every run and machine: outputs of a test do not depend on luck.
+SEED = 0
 
 _EN = [
     "The central bank cut the reserve requirement ratio by {n} basis points.",
@@ -56,6 +60,7 @@ def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Han
                           encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
                           decoder_ffn_dim=32, max_position_embeddings=128, pad_token_id=vocab["<pad>"],
                           eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"])
+    torch.manual_seed(SEED)
     model = MarianMTModel(config)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -92,6 +97,7 @@ def build_tiny_bart(folder: Path, max_length: int = 64) -> Path:
                         max_position_embeddings=max_length, pad_token_id=ids["<pad>"], bos_token_id=ids["<s>"],
                         eos_token_id=ids["</s>"], decoder_start_token_id=ids["</s>"], forced_bos_token_id=ids["<s>"],
                         num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3)  # hidden defaults, as real BART has
+    torch.manual_seed(SEED)
     BartForConditionalGeneration(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -112,6 +118,7 @@ def build_tiny_causal(folder: Path) -> Path:
                          num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=1024,
                          pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
                          eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(SEED)
     LlamaForCausalLM(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder

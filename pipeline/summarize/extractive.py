@@ -17,6 +17,8 @@ from ..textstats import content_words
 _FIGURE = regex.compile(r"(?<![\p{Latin}\d])[$£€¥]?\d[\d,.]*\s*(?:%|bn|billion|million|m\b|亿|万)?")
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
+# Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
+TIE = 1e-9
 
 
 class ExtractiveSummarizer:
@@ -94,8 +96,10 @@ class ExtractiveSummarizer:
         used = 0
         remaining = set(range(len(sents)))
         while remaining and len(chosen) < limit:
-            best = max(remaining, key=lambda i: scores[i] - redundancy * max((sims[i, j] for j in chosen),
-                                                                             default=0.0) * scores.max())
+            gain = {i: scores[i] - redundancy * max((sims[i, j] for j in chosen), default=0.0) * scores.max()
+                    for i in remaining}
+            top = max(gain.values())
+            best = min(i for i in remaining if gain[i] >= top - TIE)  # a tie goes to the earlier sentence
             remaining.discard(best)
             size = _length(sents[best].text, lang)
             over_words = c.max_words is not None and used + size > c.max_words
