@@ -9,31 +9,28 @@ many processes (one pipeline per process); output order stays the input order.""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import regex
-
 from .config import Config, load_config
 from .core import BilingualSummarizer
-from .errors import BisumError, InputError
+from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
 from .io import RecordError, count_records, iter_records
 from .schema import Article, ErrorInfo, ErrorRecord
 
-EXIT_OK = 0
-EXIT_RECORDS_FAILED = 3  # the run finished, some records are error records
-EXIT_RUN_FAILED = 2  # the run could not start or stopped: bad config, unreadable input, output in the way
-MAX_CHARS = 1_000_000  # longer texts are refused (code too_long): news articles are far shorter
-
-_HTML_START = regex.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", regex.IGNORECASE)
-_TAG = regex.compile(r"<[^<>]{1,200}>")
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory lock, the rest works
+    fcntl = None
 
 
 @dataclass
@@ -54,40 +51,29 @@ class BatchStats:
         return (self.done + self.failed) / self.seconds if self.seconds else 0.0
 
 
-def refuse(article: Article, max_chars: int = MAX_CHARS) -> RecordError | None:
-    """Texts the pipeline must not take: too long, binary, or a whole HTML page."""
-    text = article.text
-    if len(text) > max_chars:
-        return RecordError(f"text has {len(text):,} characters, more than the limit of {max_chars:,}",
-                           record=article.id, code="too_long")
-    if "\x00" in text or len(_CONTROL.findall(text[:20000])) > 0.01 * min(len(text), 20000):
-        return RecordError("text looks binary (control characters), not an article", record=article.id,
-                           code="binary_text")
-    tagged = sum(len(m.group()) for m in _TAG.finditer(text[:50000]))
-    if _HTML_START.match(text) or tagged > 0.2 * min(len(text), 50000):
-        return RecordError("text is an HTML page, not plain text: strip the markup first", record=article.id,
-                           code="html_input")
-    return None
-
-
-def _error_line(record: str, exc: BisumError) -> dict:
-    return ErrorRecord(id=record, error=ErrorInfo(code=exc.code, message=str(exc))).model_dump()
+def _error_line(record: str, exc: BaseException) -> dict:
+    if isinstance(exc, BisumError):
+        code, message = exc.code, str(exc)
+    else:  # anything else (MemoryError, a bug) is this record's failure, not the run's
+        code, message = "internal_error", f"record {record!r}: {type(exc).__name__}: {exc}"
+    return ErrorRecord(id=record, error=ErrorInfo(code=code, message=message)).model_dump()
 
 
 def _process(runner: BilingualSummarizer, articles: list[Article]) -> list[dict]:
-    """Results in input order; if the batch fails, each article is retried alone so only bad ones fail."""
+    """Output lines in input order. Refused articles become error lines; if the batch as a whole fails (out of
+    memory, a model error), each article is run alone so that only the one at fault fails."""
     if not articles:
         return []
     try:
-        return [r.to_dict() for r in runner.run_batch(articles)]
-    except BisumError:
-        out = []
+        outcomes = runner.run_many(articles)
+    except Exception:  # noqa: BLE001 - isolated below, record by record
+        outcomes = []
         for article in articles:
             try:
-                out.append(runner.run(article).to_dict())
-            except BisumError as exc:
-                out.append(_error_line(article.id, exc))
-        return out
+                outcomes += runner.run_many([article])
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(exc)
+    return [_error_line(a.id, o) if isinstance(o, BaseException) else o.to_dict() for a, o in zip(articles, outcomes)]
 
 
 def _run_tasks(runner: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
@@ -99,9 +85,19 @@ def _run_tasks(runner: BilingualSummarizer, tasks: list[tuple[str, object]]) -> 
 _WORKER_RUNNER: BilingualSummarizer | None = None
 
 
-def _worker_init(config: Config) -> None:
+def _worker_init(config: Config, parent: int) -> None:
+    """Build the worker's pipeline; Ctrl-C is the parent's to handle, and the worker exits when the parent
+    is gone (killed with -9, say) instead of living on."""
     global _WORKER_RUNNER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _WORKER_RUNNER = BilingualSummarizer(config)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _worker_run(tasks: list[tuple[str, object]]) -> list[dict]:
@@ -132,7 +128,7 @@ def completed_ids(output: Path) -> tuple[Counter, Counter]:
 
 
 def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
-           stats: BatchStats, max_chars: int) -> Iterator[tuple[str, object]]:
+           stats: BatchStats) -> Iterator[tuple[str, object]]:
     seen: set[str] = set()
     for number, item in enumerate(iter_records(source, id_field=id_field, text_field=text_field), start=1):
         if limit is not None and number > limit:
@@ -154,8 +150,7 @@ def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tupl
                                                             record=item.id, code="duplicate_id"))
         else:
             seen.add(item.id)
-            refused = refuse(item, max_chars)
-            yield ("error", _error_line(item.id, refused)) if refused else ("ok", item)
+            yield "ok", item
 
 
 def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
@@ -169,29 +164,53 @@ def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+def check_options(source, output: Path, *, resume: bool, overwrite: bool, workers: int, limit: int | None,
+                  batch_size: int) -> None:
+    """Refuse contradictory or impossible options before anything is opened or written."""
+    if resume and overwrite:
+        raise UsageError("--resume and --overwrite contradict each other: choose one")
+    for name, value, low in (("--workers", workers, 1), ("--limit", limit, 1), ("batch size", batch_size, 1)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+            raise UsageError(f"{name} must be a whole number of at least {low}, not {value!r}")
+    if isinstance(source, (str, Path)):
+        src = Path(source)
+        if not src.exists():
+            raise InputError(f"{src}: no such file or folder")
+        if output.is_dir():
+            raise InputError(f"{output} is a folder: --output must be a file path")
+        if output.exists() and output.samefile(src):
+            raise UsageError(f"--output {output} is the input itself: choose another output file")
+        if src.is_dir() and output.resolve().parent == src.resolve() and output.suffix.lower() == ".txt":
+            raise UsageError(f"--output {output} would be read as an input article of {src}: choose another path")
+
+
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
-              id_field: str = "id", text_field: str = "text", batch_size: int = 16,
-              max_chars: int = MAX_CHARS) -> BatchStats:
-    """Process every record of `source` into the JSONL file `output`; see the module docstring."""
+              id_field: str = "id", text_field: str = "text", batch_size: int = 16) -> BatchStats:
+    """Process every record of `source` into the JSONL file `output`; see the module docstring. The output is
+    locked while the run writes it: a second run on the same file stops with the error output_locked."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
     out = Path(output)
-    if out.exists() and out.stat().st_size and not (resume or overwrite):
-        raise InputError(f"{out} already has results: pass --resume to continue it or --overwrite to replace it")
-    done = completed_ids(out) if resume else (Counter(), Counter())
-    stats = BatchStats()
-    total = count_records(source)
-    total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
-    start = time.perf_counter()
-    chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats, max_chars), batch_size)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC), 0o644)
+    check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
+                  batch_size=batch_size)
+    fd = _open_locked(out)
     try:
+        if os.fstat(fd).st_size and not (resume or overwrite):
+            raise InputError(f"{out} already has results: pass --resume to continue it or --overwrite to replace it")
+        if overwrite:
+            os.ftruncate(fd, 0)
+        done = completed_ids(out) if resume else (Counter(), Counter())
+        stats = BatchStats()
+        total = count_records(source)
+        total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
+        start = time.perf_counter()
+        chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
             for lines in _results(chunks, config, workers):
                 for line in lines:
-                    _write_line(fd, line)
+                    _write_line(fd, line, out)
                     failed = "error" in line
                     stats.failed += failed
                     stats.done += not failed
@@ -205,26 +224,86 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     return stats
 
 
+def _open_locked(out: Path) -> int:
+    """Open (create) the output for appending and take an exclusive lock on it, before anything is cut."""
+    try:
+        fd = os.open(out, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError as exc:
+        raise IOFailure.of(out, exc, "cannot open the output") from None
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"{out} is being written by another bisum batch run: wait for it, or choose "
+                             "another output", code="output_locked") from None
+    return fd
+
+
 def _results(chunks: Iterator[list], config: Config, workers: int) -> Iterator[list[dict]]:
     """Output lines chunk by chunk, in input order; at most 2 chunks per worker are in flight, so memory stays
-    flat however long the input is."""
+    flat however long the input is. A worker that dies (killed, out of memory) loses no record: its chunks are
+    run again record by record in a fresh pool, and a record that kills a worker again becomes an error line."""
     if workers <= 1:
         runner = BilingualSummarizer(config)
         for chunk in chunks:
             yield _run_tasks(runner, chunk)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers, initializer=_worker_init, initargs=(config,)) as pool:
-        pending: deque = deque()
+    pool = _pool(config, workers)
+    pending: deque = deque()
+    try:
         for chunk in chunks:
-            pending.append(pool.apply_async(_worker_run, (chunk,)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+            pending.append((chunk, pool.submit(_worker_run, chunk)))
+            while len(pending) >= 2 * workers or pending and pending[0][1].done():
+                chunk_done, future = pending.popleft()
+                lines, pool = _collect(chunk_done, future, pool, config, workers)
+                yield lines
         while pending:
-            yield pending.popleft().get()
+            chunk_done, future = pending.popleft()
+            lines, pool = _collect(chunk_done, future, pool, config, workers)
+            yield lines
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _write_line(fd: int, line: dict) -> None:
-    data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
-    while data:
-        data = data[os.write(fd, data):]
+def _pool(config: Config, workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_worker_init,
+                               initargs=(config, os.getpid()))
+
+
+def _collect(chunk: list, future, pool: ProcessPoolExecutor, config: Config, workers: int):
+    """The chunk's lines, and the pool to go on with (a new one if a worker died)."""
+    try:
+        return future.result(), pool
+    except BrokenProcessPool:
+        pass
+    lines = []
+    for task in chunk:
+        for _ in range(2):  # on the pool at hand (may be broken already), then on a fresh one
+            try:
+                lines += pool.submit(_worker_run, [task]).result()
+                break
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _pool(config, workers)
+        else:
+            record = task[1].id if task[0] == "ok" else task[1]["id"]
+            lines.append(_error_line(record, BisumError("the worker process died while processing this record "
+                                                        "(killed, or out of memory)", record=record)))
+    return lines, pool
+
+
+def _write_line(fd: int, line: dict, out: Path) -> None:
+    """One whole line per write call; a line that cannot be encoded is written with ASCII escapes instead."""
+    try:
+        data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        data = (json.dumps(line, ensure_ascii=True) + "\n").encode("ascii")
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except OSError as exc:
+        raise IOFailure.of(out, exc, "cannot write the output") from None

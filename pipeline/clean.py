@@ -24,6 +24,8 @@ _FTFY = ftfy.TextFixerConfig(
     fix_character_width=False,
     fix_latin_ligatures=False,
     fix_line_breaks=False,
+    remove_terminal_escapes=False,  # the whitespace.control rule removes these, with their own reason
+    remove_control_chars=False,
     normalization=None,
     explain=False,
 )
@@ -32,13 +34,14 @@ _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
 _PRONOUN = r"(?:it|this|that|there|he|she|they|we|i|you|which|these|those)"
 _AUX = r"(?:is|was|are|were|be|been|does|did|do|has|had|have|will|would|can|could|shall|should|may|might|must)"
 # Romanised endings of Japanese / Chinese sentences left behind by MT ("Ta." from 他, "desu").
-_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni)\.")
-_DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\.")
+# MT output often puts a space before the final period ("Ta .", "It is ."): the same residue.
+_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni)\s*\.")
+_DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\s*\.")
 _FUNCTION_WORDS = regex.compile(
     rf"(?i)(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by)"
-    rf"(?:\s+(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by))?\."
+    rf"(?:\s+(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by))?\s*\."
 )
-_ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦][。．.]")
+_ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦]\s*[。．.]")
 # Only words that cannot end an English sentence: "hoping for." or "go on." are fine, "such as." is not.
 _TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$")
 _LIGHT_VERB_END = regex.compile(
@@ -47,9 +50,19 @@ _LIGHT_VERB_END = regex.compile(
     r"|\b(?:make|makes|made)\s+(?:greater\s+|more\s+|every\s+)?efforts?\.$"
     r"|\b(?:give|gives|gave)\s+(?:top\s+)?priority\.$"
 )
-_KANA = regex.compile(r"\s?[\p{Hiragana}\p{Katakana}ー]+")
-_HAN_RUN = regex.compile(r"\s?\p{Han}+")
+# A run of CJK script inside English: letters, CJK punctuation, and figures written between them
+# ("利润增长了1.2亿元。"). Short runs without figures are residue; longer ones are untranslated text.
+_CJK_LETTER = r"\p{Han}\p{Hiragana}\p{Katakana}ー"
+_CJK_RUN = regex.compile(rf"[{_CJK_LETTER}](?:[{_CJK_LETTER}，。、；：！？（）《》「」【】％]|[\d.,%]+(?=[{_CJK_LETTER}，。％%])"
+                         rf"|\s+(?=[{_CJK_LETTER}]))*")
+_CJK_CLAUSE_LETTERS = 4
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# Script and style elements go with their content; so do tags written with entities (&lt;b&gt;), which
+# would otherwise be decoded into live markup.
+_SCRIPT = regex.compile(r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>|&lt;(script|style)\b.*?&lt;/\2\s*&gt;")
+_ENCODED_TAG = regex.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s(?:(?!&[lg]t;)[^<>])*)?/?&gt;")
+# Control characters and terminal escape sequences (colour, clear screen, window title).
+_CONTROL = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ENTITY = regex.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
 _ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
 _SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f]")
@@ -106,7 +119,11 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
             for m in _GLUED.finditer(text)
         ]
     if rules.stray_script and lang == "en":
-        proposals += _stray_script(text, sentences)
+        removals, kept = _stray_script(text, sentences)
+        proposals += removals
+        flags += kept
+    if rules.traditional and lang == "zh":
+        proposals += _traditional(text)
     junk: list[_Finding] = []
     if rules.fragment:
         junk += _fragments(sentences, lang)
@@ -184,9 +201,37 @@ def _encoding(text: str) -> list[_Proposal]:
     return out
 
 
+def _traditional(text: str) -> list[_Proposal]:
+    """Traditional Chinese characters converted to Simplified (OpenCC t2s), one edit per changed run."""
+    from .textstats import to_simplified
+
+    out = []
+    for line in regex.finditer(r"[^\n]+", text):
+        original, fixed = line.group(), to_simplified(line.group())
+        if fixed == original:
+            continue
+        if len(fixed) == len(original):  # character for character: runs of changed characters, linear time
+            changed = [i for i, (a, b) in enumerate(zip(original, fixed)) if a != b]
+            runs = []
+            for i in changed:
+                if runs and runs[-1][1] == i:
+                    runs[-1][1] = i + 1
+                else:
+                    runs.append([i, i + 1])
+            spans = [(a, b, a, b) for a, b in runs]
+        else:
+            matcher = difflib.SequenceMatcher(None, original, fixed, autojunk=False)
+            spans = [(a0, a1, b0, b1) for op, a0, a1, b0, b1 in matcher.get_opcodes() if op != "equal"]
+        out += [_Proposal(line.start() + a0, line.start() + a1, fixed[b0:b1], "script.traditional",
+                          "Traditional Chinese converted to Simplified", 0.95) for a0, a1, b0, b1 in spans]
+    return out
+
+
 def _markup(text: str) -> list[_Proposal]:
-    out = [_Proposal(m.start(), m.end(), "", "markup.tag", "leftover HTML/XML tag", 0.95)
-           for m in _TAG.finditer(text)]
+    out = [_Proposal(m.start(), m.end(), "", "markup.script", "script or style element", 0.95)
+           for m in _SCRIPT.finditer(text)]
+    out += [_Proposal(m.start(), m.end(), "", "markup.tag", "leftover HTML/XML tag", 0.95)
+            for pattern in (_TAG, _ENCODED_TAG) for m in pattern.finditer(text)]
     for m in _ENTITY.finditer(text):
         decoded = html.unescape(m.group())
         if decoded != m.group():
@@ -198,6 +243,8 @@ def _markup(text: str) -> list[_Proposal]:
 def _whitespace(text: str, lang: Lang) -> list[_Proposal]:
     out = [_Proposal(m.start(), m.end(), "", "whitespace.zero_width", "invisible character", 0.99)
            for m in _ZERO_WIDTH.finditer(text)]
+    out += [_Proposal(m.start(), m.end(), "", "whitespace.control", "control character or terminal escape", 0.99)
+            for m in _CONTROL.finditer(text)]
     out += [_Proposal(m.start(), m.end(), " ", "whitespace.run", "odd or repeated spaces", 0.99)
             for m in _SPACE_RUN.finditer(text) if m.group() != " " and not _at_line_start(text, m.start())]
     out += [_Proposal(m.start(), m.end(), "", "whitespace.trailing", "trailing spaces", 0.99)
@@ -227,16 +274,25 @@ def _punctuation(text: str, lang: Lang) -> list[_Proposal]:
     return out
 
 
-def _stray_script(text: str, sentences: list[Sentence]) -> list[_Proposal]:
-    """Kana, and Han characters outside brackets or quotes, inside English sentences."""
-    out = []
+def _stray_script(text: str, sentences: list[Sentence]) -> tuple[list[_Proposal], list[_Proposal]]:
+    """CJK script inside English sentences, outside brackets or quotes: short runs without figures are
+    residue and removed; longer runs or runs with figures are untranslated text, kept and flagged, so that
+    no fact is lost and no figure is left dangling."""
+    removals, flags = [], []
     for sent in sentences:
-        for pattern, rule in ((_KANA, "stray_script.kana"), (_HAN_RUN, "stray_script.han")):
-            for m in pattern.finditer(text, sent.start, sent.end):
-                if _enclosed(text, m.start(), m.end(), sent):
-                    continue
-                out.append(_Proposal(m.start(), m.end(), "", rule, "CJK script left inside an English sentence", 0.9))
-    return out
+        for m in _CJK_RUN.finditer(text, sent.start, sent.end):
+            if _enclosed(text, m.start(), m.end(), sent):
+                continue
+            letters = len(regex.findall(rf"[{_CJK_LETTER}]", m.group()))
+            if letters >= _CJK_CLAUSE_LETTERS or regex.search(r"\d", m.group()):
+                flags.append(_Proposal(m.start(), m.end(), "", "stray_script.clause",
+                                       "untranslated CJK text inside an English sentence (kept: it may carry facts)",
+                                       0.7))
+            else:
+                start = m.start() - 1 if m.start() > sent.start and text[m.start() - 1] == " " else m.start()
+                rule = "stray_script.han" if regex.match(r"\p{Han}", m.group()) else "stray_script.kana"
+                removals.append(_Proposal(start, m.end(), "", rule, "CJK script left inside an English sentence", 0.9))
+    return removals, flags
 
 
 def _enclosed(text: str, start: int, end: int, sent: Sentence) -> bool:

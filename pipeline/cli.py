@@ -8,9 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import BisumError
-
-EXIT_ERROR = 2
+from .errors import EXIT_INTERRUPTED, EXIT_IO, BisumError
+from .escape import terminal
 
 FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
 CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
@@ -27,8 +26,8 @@ def cmd_summarize(args) -> int:
     from .report import to_markdown, to_text
     from .schema import Article
 
-    text = read_text_file(args.file)
     runner = _runner(args)
+    text = read_text_file(args.file, runner.config.input.max_chars)
     article_id = args.id or (Path(args.file).stem if args.file != "-" else stable_id(text))
     result = runner.run(Article(id=article_id, text=text, title=args.title))
     if args.format == "json":
@@ -49,19 +48,20 @@ def cmd_batch(args) -> int:
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
     print(f"done: {stats.done}, failed: {stats.failed}{f' ({codes})' if codes else ''}, skipped: {stats.skipped}"
           f"{f' ({stats.skipped_failed} of them failed earlier)' if stats.skipped_failed else ''}, "
-          f"{stats.rate:.1f} articles/s, output: {args.output}", file=sys.stderr)
+          f"{stats.rate:.1f} articles/s, output: {terminal(args.output)}", file=sys.stderr)
     return stats.exit_code
 
 
 def cmd_clean(args) -> int:
     from .clean import clean_text
     from .config import load_config
+    from .gate import admit
     from .io import read_text_file
     from .lang import detect_language
     from .report import render_diff
 
     config = load_config(args.config)
-    text = read_text_file(args.file)
+    text = admit(read_text_file(args.file, config.input.max_chars), args.file, config.input.max_chars)
     lang = config.language if config.language != "auto" else detect_language(text, record=args.file)
     result = clean_text(text, lang, config.clean)
     if args.diff:
@@ -69,7 +69,7 @@ def cmd_clean(args) -> int:
     elif args.format == "json":
         print(json.dumps(result.model_dump(mode="json", exclude={"original_text"}), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(result.cleaned_text)
+        sys.stdout.write(terminal(result.cleaned_text))
     return 0
 
 
@@ -80,7 +80,8 @@ def cmd_glossary(args) -> int:
 
     config = load_config(args.config)
     detector = detector_for(args.terms or config.glossary.user_terms)
-    merged = merged_glossary(_glossary_articles(args), detector, config.language, config.glossary.discover)
+    merged = merged_glossary(_glossary_articles(args, config.input.max_chars), detector, config.language,
+                             config.glossary.discover)
     terms, candidates = merged["terms"], merged["candidates"]
     if args.format == "json":
         print(json.dumps(merged, ensure_ascii=False, indent=2))
@@ -96,34 +97,43 @@ def cmd_glossary(args) -> int:
                              c["count"], ";".join(c["articles"]), c["term"], c["status"]])
         sys.stdout.write(buf.getvalue())
     else:
-        sep = "|" if args.format == "md" else " | "
-        rule = ["|".join(["---"] * 6)] if args.format == "md" else []
-        lines = [sep.join(["English", "Chinese", "Category", "Count", "Articles", "Found as"])] + rule
-        lines += [sep.join([r["term_en"], r["term_zh"], r["category"], str(r["count"]), ", ".join(r["articles"]),
-                            ", ".join(r["surfaces"])]) for r in terms]
+        from .escape import markdown_cell
+
+        md = args.format == "md"
+        sep, cell = ("|", markdown_cell) if md else (" | ", terminal)
+
+        def row(values) -> str:
+            return sep.join(cell(str(v)) for v in values)
+
+        rule = ["|".join(["---"] * 6)] if md else []
+        lines = [row(["English", "Chinese", "Category", "Count", "Articles", "Found as"])] + rule
+        lines += [row([r["term_en"], r["term_zh"], r["category"], r["count"], ", ".join(r["articles"]),
+                       ", ".join(r["surfaces"])]) for r in terms]
         if candidates:
             lines += ["", "Not in the term base (unverified candidates, not translated):", ""]
-            lines += [sep.join(["Phrase", "Count", "Articles", "Context"])] + (["|".join(["---"] * 4)] if rule else [])
-            lines += [sep.join([c["term"], str(c["count"]), ", ".join(c["articles"]), c["contexts"][0][:100]])
+            lines += [row(["Phrase", "Count", "Articles", "Context"])] + (["|".join(["---"] * 4)] if md else [])
+            lines += [row([c["term"], c["count"], ", ".join(c["articles"]), c["contexts"][0][:100]])
                       for c in candidates]
         print("\n".join(lines))
     return 0
 
 
-def _glossary_articles(args):
-    """Articles of the command line: .txt files (id = file name) and record files (JSONL/CSV/parquet/folders)."""
+def _glossary_articles(args, max_chars: int):
+    """Articles of the command line: .txt files (id = file name) and record files (JSONL/CSV/parquet/folders),
+    each through the input gate."""
+    from .gate import admit
     from .io import RecordError, iter_records, read_text_file
     from .schema import Article
 
     for path in args.files:
         p = Path(path)
         if p.suffix.lower() == ".txt" or path == "-":
-            yield Article(id=p.name, text=read_text_file(path))
+            yield Article(id=p.name, text=admit(read_text_file(path, max_chars), p.name, max_chars))
             continue
         for item in iter_records(path, id_field=args.id_column, text_field=args.text_column):
             if isinstance(item, RecordError):
                 raise item
-            yield item
+            yield item.model_copy(update={"text": admit(item.text, item.id, max_chars)})
 
 
 def cmd_evaluate(args) -> int:
@@ -162,6 +172,16 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _at_least_one(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bisum",
@@ -186,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, help="JSONL file to write")
     p.add_argument("--resume", action="store_true", help="keep the output's records and do only the rest")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
-    p.add_argument("--workers", type=int, default=1, help="processes running the pipeline (default: 1)")
-    p.add_argument("--limit", type=int, help="only the first K input records")
+    p.add_argument("--workers", type=_at_least_one, default=1, help="processes running the pipeline (default: 1)")
+    p.add_argument("--limit", type=_at_least_one, help="only the first K input records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--id-field", default="id", help="id column (default: id; missing ids get a stable hash)")
     p.add_argument("--text-field", default="text", help="text column (default: text)")
@@ -222,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-column", default="article", help="source column (default: article)")
     p.add_argument("--id-column", default="id", help="id column joining the tables (default: id)")
     p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="language of the summaries")
-    p.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples (default: 1000)")
+    p.add_argument("--rounds", type=_at_least_one, default=1000, help="bootstrap resamples (default: 1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     p.add_argument("--out", help="folder for report.md, report.csv, report.json and report.png")
     p.add_argument("--format", choices=["table", "md", "csv", "json"], default="table", help="what to print")
@@ -240,14 +260,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and an exit code from `errors.EXIT_CODES`."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except BisumError as exc:
-        print(f"bisum: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(terminal(f"bisum: error: {exc}"), file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path that cannot be read or written (permission, disk full, a folder, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(terminal(f"bisum: error: {where}{exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_IO
+    except KeyboardInterrupt:
+        print("bisum: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,13 @@
 """Configuration: typed sections for each stage, loaded from YAML. Unknown keys are errors.
 
 The defaults in these classes ARE the embedded default (`configs/default.yaml` spells them out; a test keeps
-the two equal), so the package runs with no YAML file at all.
+the two equal), so the package runs with no YAML file at all. The shipped configs live inside the package
+(`pipeline/configs/`, also reachable as `configs/` in the source tree), so a wheel finds them the same way.
+
+Nothing in a config runs code: YAML is read with yaml.safe_load within limits (file size, values after alias
+expansion),
+`generation` takes only known plain settings, and model code or pickled weights are loaded only with the
+explicit opt-ins `trust_remote_code: true` / `allow_pickle: true` of a model spec.
 """
 from __future__ import annotations
 
@@ -9,11 +15,75 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .gate import MAX_CHARS
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+MAX_YAML_BYTES = 2_000_000  # a config, term or prompt file larger than this is refused
+
+# Generation settings a config may give: plain numbers, flags and token-id lists. Keys that load code
+# (custom_generate, trust_remote_code), take callables or objects (logits_processor, stopping_criteria,
+# prefix_allowed_tokens_fn, assistant_model, streamer) or change the number of outputs are refused.
+GENERATION_KEYS = frozenset({
+    "max_new_tokens", "min_new_tokens", "max_length", "min_length", "num_beams", "num_beam_groups", "do_sample",
+    "temperature", "top_k", "top_p", "min_p", "typical_p", "epsilon_cutoff", "eta_cutoff", "repetition_penalty",
+    "encoder_repetition_penalty", "length_penalty", "no_repeat_ngram_size", "encoder_no_repeat_ngram_size",
+    "early_stopping", "diversity_penalty", "bad_words_ids", "suppress_tokens", "begin_suppress_tokens",
+    "forced_bos_token_id", "forced_eos_token_id", "renormalize_logits", "remove_invalid_values", "use_cache",
+    "max_time",
+})
+
+
+def _plain(value) -> bool:
+    """A number, a flag, None, or (nested) lists of integers."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return True
+    return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) or
+                                           isinstance(v, list) and _plain(v) for v in value)
+
+
+MAX_YAML_NODES = 200_000  # values in a YAML file with its aliases expanded (the term base has ~40,000)
+
+
+def _expanded_size(data, budget: int) -> int:
+    """Values in `data` with every alias expanded, counting stops past `budget`: a 1 KB file of nested
+    aliases ("billion laughs") would otherwise grow to gigabytes when the config is merged and validated."""
+    count, stack = 0, [data]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def read_yaml(path: str | Path, what: str = "YAML file"):
+    """Parse a user-supplied YAML file safely: size and expansion limits, UTF-8, no Python objects. Every
+    problem is a ConfigError naming the file."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise ConfigError(f"{path}: {what} is larger than {MAX_YAML_BYTES:,} bytes")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: {what} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: {what} is nested too deeply") from None
+    if _expanded_size(data, MAX_YAML_NODES) > MAX_YAML_NODES:
+        raise ConfigError(f"{path}: {what} expands to more than {MAX_YAML_NODES:,} values (aliases inside aliases?)")
+    return data
 
 
 class _Section(BaseModel):
@@ -32,6 +102,7 @@ class CleanRules(_Section):
     fragment: bool = True
     duplicate: bool = True
     truncation: bool = True
+    traditional: bool = True
 
 
 class CleanConfig(_Section):
@@ -89,6 +160,20 @@ class ModelSpec(_Section):
     # Causal LLMs: the prompt template in configs/prompts/chat.yaml (None: the task's default template).
     prompt: str | None = None
     licence: str | None = None
+    # Opt-ins, off by default: run Python code shipped with the model; load pickled (.bin) weights
+    # when the folder has no safetensors. Use only for models you trust.
+    trust_remote_code: bool = False
+    allow_pickle: bool = False
+
+    @field_validator("generation")
+    @classmethod
+    def _safe_generation(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, setting in value.items():
+            if key not in GENERATION_KEYS:
+                raise ValueError(f"generation setting '{key}' is not allowed (allowed: {', '.join(sorted(GENERATION_KEYS))})")
+            if not _plain(setting):
+                raise ValueError(f"generation setting '{key}' must be a number, a flag or a list of token ids")
+        return value
 
 
 class SummarizeConfig(_Section):
@@ -138,8 +223,14 @@ class GlossaryConfig(_Section):
     discover: bool = True
 
 
+class InputConfig(_Section):
+    # Longer texts are refused with the error code too_long (every entry point).
+    max_chars: int = Field(default=MAX_CHARS, ge=1)
+
+
 class Config(_Section):
     language: Literal["auto", "en", "zh"] = "auto"
+    input: InputConfig = InputConfig()
     clean: CleanConfig = CleanConfig()
     summarize: SummarizeConfig = SummarizeConfig()
     translate: TranslateConfig = TranslateConfig()
@@ -170,22 +261,29 @@ def _describe(err: ValidationError, source: str) -> str:
     return f"{source}: {problem}{more}"
 
 
-def load_config(name: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
-    """Load a YAML config (None: the embedded default) and validate it. Mappings merge into the defaults;
-`null` switches an optional section off (e.g. `translate: {zh_en: null}`)."""
-    data: dict[str, Any] = {}
-    source = "<embedded default>"
-    if name is not None:
-        path = resolve_config_path(name)
-        source = str(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read YAML: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: top level must be a mapping")
+def load_config(name: str | Path | dict | Config | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Load a config: a YAML path or a name from configs/, a mapping of settings, a Config, or None (the
+    embedded default); then validate it. Mappings merge into the defaults; `null` switches an optional
+    section off (e.g. `translate: {zh_en: null}`)."""
+    if isinstance(name, Config):
+        if not overrides:
+            return name
+        base, source = name.model_dump(exclude={"source"}), name.source
+        data: Any = {}
+    else:
+        base, source, data = Config().model_dump(exclude={"source"}), "<embedded default>", {}
+        if isinstance(name, dict):
+            data, source = name, "<settings given in Python>"
+        elif isinstance(name, (str, Path)):
+            path = resolve_config_path(name)
+            source = str(path)
+            data = read_yaml(path, "config") or {}
+        elif name is not None:
+            raise ConfigError(f"a config is a YAML path, a config name, a dict or a Config, not {type(name).__name__}")
+    if not isinstance(data, dict) or not isinstance(overrides or {}, dict):
+        raise ConfigError(f"{source}: top level must be a mapping")
     # A file only states what differs: it is merged over the embedded default, key by key.
-    data = _merge(_merge(Config().model_dump(exclude={"source"}), data), overrides or {})
+    data = _merge(_merge(base, data), overrides or {})
     data["source"] = source
     try:
         return Config.model_validate(data)

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 from .clean import clean_text
 from .config import Config, load_config
-from .errors import EmptyTextError, InputError, ModelLoadError
+from .errors import BisumError, EmptyTextError, InputError, ModelLoadError
+from .gate import admit
 from .glossary.detect import detector_for
 from .glossary.discover import discover
 from .lang import detect_language
@@ -51,21 +52,42 @@ class BilingualSummarizer:
         self.translators = {d: build_translator(self.config.translate, d, self.detector) for d in ("en_zh", "zh_en")}
 
     def run(self, article: Article | str) -> Result:
+        """One article's Result; an article the input gate refuses raises its InputError."""
         return self.run_batch([article])[0]
 
     def run_batch(self, articles: list[Article | str]) -> list[Result]:
-        """Process articles; raises InputError for the first bad one (the batch runner isolates records)."""
-        work = [self._prepare(a if isinstance(a, Article) else Article(id=f"doc-{i + 1}", text=a))
-                for i, a in enumerate(articles)]
+        """Results in input order; raises the error of the first refused article."""
+        outcomes = self.run_many(articles)
+        for outcome in outcomes:
+            if isinstance(outcome, BisumError):
+                raise outcome
+        return outcomes
+
+    def run_many(self, articles: list[Article | str]) -> list[Result | InputError]:
+        """One outcome per article, in input order: its Result, or the InputError that refused it. Summaries
+        and translations are batched over the accepted articles."""
+        prepared: list[_Work | InputError] = []
+        for i, article in enumerate(articles):
+            try:
+                prepared.append(self._prepare(article, i))
+            except InputError as exc:
+                prepared.append(exc)
+        work = [w for w in prepared if isinstance(w, _Work)]
         self._summarize(work)
         for direction in ("en_zh", "zh_en"):
             self._translate([w for w in work if _direction(w.lang) == direction], direction)
-        return [self._finish(w) for w in work]
+        return [self._finish(w) if isinstance(w, _Work) else w for w in prepared]
 
     # --- stages --------------------------------------------------------------------------------------
-    def _prepare(self, article: Article) -> _Work:
-        if not isinstance(article.text, str) or not article.text.strip():
-            raise EmptyTextError("text is empty", record=article.id)
+    def _prepare(self, article: Article | str, position: int) -> _Work:
+        if isinstance(article, str):
+            article = Article(id=f"doc-{position + 1}", text=article)
+        elif not isinstance(article, Article):
+            raise InputError(f"an article is a string or an Article, not {type(article).__name__}",
+                             record=f"doc-{position + 1}", code="bad_text_type")
+        text = admit(article.text, article.id, self.config.input.max_chars)
+        if text is not article.text:
+            article = article.model_copy(update={"text": text})
         w = _Work(article)
         with _timer(w.timings, "detect"):
             w.lang = self.config.language if self.config.language != "auto" else detect_language(
@@ -73,7 +95,7 @@ class BilingualSummarizer:
         with _timer(w.timings, "clean"):
             w.clean = clean_text(article.text, w.lang, self.config.clean)
         if not w.clean.cleaned_text.strip():
-            raise InputError("nothing is left after cleaning", record=article.id)
+            raise EmptyTextError("nothing is left after cleaning", record=article.id)
         with _timer(w.timings, "segment"):
             w.sentences = split_sentences(w.clean.cleaned_text, w.lang)
         w.flagged = {s.index for s in w.sentences for f in w.clean.flags if s.start < f.end and f.start < s.end}

@@ -6,9 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import regex
-import yaml
 
-from .config import CONFIG_DIR, ModelSpec
+from .config import CONFIG_DIR, ModelSpec, read_yaml
 from .errors import ConfigError
 
 _CLAUSE = regex.compile(r"(?<=[,;，；：:])\s*")
@@ -17,7 +16,7 @@ PROMPTS = CONFIG_DIR / "prompts" / "chat.yaml"
 
 @lru_cache(maxsize=1)
 def prompts() -> dict[str, str]:
-    return yaml.safe_load(PROMPTS.read_text(encoding="utf-8"))
+    return read_yaml(PROMPTS, "prompt file")
 
 
 def render(tokenizer, spec: ModelSpec, kind: str, task: str, text: str, **fields) -> str:

@@ -10,23 +10,41 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import EmptyTextError, EncodingError, InputError
+from .errors import EmptyTextError, EncodingError, InputError, IOFailure
+from .gate import MAX_CHARS, safe_id
 from .schema import Article
 
+# A CSV field may hold a whole article: fields up to the input limit (and some) are read, longer ones are
+# refused by the gate with too_long instead of stopping the reader.
+csv.field_size_limit(8 * MAX_CHARS)
 
-def read_text_file(path: str | Path) -> str:
-    """Read a UTF-8 text file ('-' is stdin). Empty files, folders and non-UTF-8 bytes are errors."""
+
+def read_text_file(path: str | Path, max_chars: int = MAX_CHARS) -> str:
+    """Read a UTF-8 text file ('-' is stdin), at most `max_chars` characters (an endless stdin is cut off with
+    the error too_long). Empty files, folders, unreadable files and non-UTF-8 bytes are one-line errors."""
+    limit = 4 * max_chars + 4  # UTF-8 takes at most 4 bytes a character
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        if sys.stdin is None or sys.stdin.closed:
+            raise InputError("<stdin> is closed: give a file, or pipe the text in")
+        try:
+            data = sys.stdin.buffer.read(limit + 1)
+        except OSError as exc:
+            raise IOFailure.of(name, exc, "cannot read") from None
     else:
         p = Path(path)
+        name = str(p)
         if p.is_dir():
             raise InputError(f"{p} is a directory, not a text file (use `bisum batch` for many articles)")
         if not p.exists():
             raise InputError(f"{p}: no such file")
-        data = p.read_bytes()
-        name = str(p)
+        try:
+            with p.open("rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            raise IOFailure.of(p, exc, "cannot read") from None
+    if len(data) > limit:
+        raise InputError(f"{name}: more than {max_chars:,} characters (setting input.max_chars)", code="too_long")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,9 +62,8 @@ def stable_id(text: str) -> str:
 class RecordError(InputError):
     """A record that cannot be read; the batch runner writes it as an error record and goes on."""
 
-    def __init__(self, message: str, *, record: str, code: str = "bad_record"):
-        super().__init__(message, record=record)
-        self.code = code
+    def __init__(self, message: str, *, record: str, code: str = "bad_input"):
+        super().__init__(message, record=record, code=code)
 
 
 def _is_saved_dataset(folder: Path) -> bool:
@@ -60,7 +77,14 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     `source` is a path (.jsonl/.json/.ndjson, .csv/.tsv, .parquet, a `save_to_disk` folder, a folder of .txt
     files whose names become ids), a `datasets.Dataset` or a list of dicts."""
     if not isinstance(source, (str, Path)):
+        if not hasattr(source, "__iter__") or isinstance(source, (bytes, dict)):
+            raise InputError(f"cannot read records from a {type(source).__name__}: give a path, a list of dicts "
+                             "or a datasets.Dataset")
         for number, row in enumerate(source, start=1):
+            if not isinstance(row, dict):
+                yield f"row {number}", RecordError(f"a record must be a mapping, not {type(row).__name__}",
+                                                   record=f"row {number}", code="bad_input")
+                continue
             yield f"row {number}", dict(row)
         return
     p = Path(source)
@@ -122,8 +146,7 @@ def iter_records(source, id_field: str = "id", text_field: str = "text",
 
 
 def _article(row: dict, line_id: str, id_field: str, text_field: str, title_field: str) -> Article | RecordError:
-    rid = row.get(id_field)
-    rid = str(rid) if rid not in (None, "") else None
+    rid = safe_id(row.get(id_field))
     text = row.get(text_field)
     if text is None:
         return RecordError(f"field '{text_field}' is missing", record=rid or line_id, code="missing_text")
@@ -131,7 +154,7 @@ def _article(row: dict, line_id: str, id_field: str, text_field: str, title_fiel
         return RecordError(f"field '{text_field}' is a {type(text).__name__}, not a string",
                            record=rid or line_id, code="bad_text_type")
     title = row.get(title_field)
-    return Article(id=rid or stable_id(text), text=text, title=title if isinstance(title, str) else None)
+    return Article(id=rid or stable_id(text), text=text, title=safe_id(title) if isinstance(title, str) else None)
 
 
 def _jsonl(p: Path):
@@ -140,8 +163,8 @@ def _jsonl(p: Path):
             line_id = f"{p.name}:{number}"
             if not raw.strip():
                 continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
+            try:  # a byte-order mark may open the file (and, after concatenation, any line)
+                row = json.loads(raw.decode("utf-8-sig"))
             except UnicodeDecodeError:
                 yield line_id, RecordError("line is not valid UTF-8", record=line_id, code="not_utf8")
                 continue
@@ -156,10 +179,20 @@ def _jsonl(p: Path):
 
 
 def _csv(p: Path, delimiter: str):
+    """Rows of a CSV/TSV file; a row the csv module cannot parse becomes an error record and reading goes on."""
     try:
         with p.open(encoding="utf-8-sig", newline="") as fh:
-            for number, row in enumerate(csv.DictReader(fh, delimiter=delimiter), start=2):
-                yield f"{p.name}:{number}", row
+            reader = csv.DictReader(fh, delimiter=delimiter)
+            while True:
+                line_id = f"{p.name}:{reader.line_num + 1}"
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield line_id, RecordError(f"unreadable CSV row ({exc})", record=line_id, code="bad_input")
+                    continue
+                yield line_id, row
     except UnicodeDecodeError as exc:
         raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start})") from None
 

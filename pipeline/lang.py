@@ -9,6 +9,8 @@ from .schema import Lang
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
 
 
 def detect_language(text: str, record: str | None = None) -> Lang:
@@ -22,6 +24,12 @@ def detect_language(text: str, record: str | None = None) -> Lang:
     letters = len(_LETTER.findall(text))
     if letters == 0:
         raise UnsupportedLanguageError("no letters found: cannot detect a language", record=record)
+    # Japanese mixes Han with kana, Korean may carry Han: a few stray kana are MT residue, a share is not
+    for pattern, name in ((_KANA, "Japanese"), (_HANGUL, "Korean")):
+        count = len(pattern.findall(text))
+        if count >= 0.1 * letters and count >= 5:
+            raise UnsupportedLanguageError(f"the text looks {name} ({count} of {letters} letters are "
+                                           f"{name} script); only English and Chinese are supported", record=record)
     if han * 4 >= latin and han >= 0.3 * letters:
         return "zh"
     if latin >= 0.6 * letters:

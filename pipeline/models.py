@@ -49,6 +49,11 @@ def load_model(spec: ModelSpec, kind: str = "seq2seq"):
 _LOADED: dict[str, object] = {}
 
 
+def _pickle_only(model: str) -> bool:
+    folder = Path(model)
+    return folder.is_dir() and not any(folder.glob("*.safetensors")) and any(folder.glob("*.bin"))
+
+
 def _load(spec: ModelSpec, kind: str):
     import torch
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
@@ -56,15 +61,22 @@ def _load(spec: ModelSpec, kind: str):
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}
     if Path(spec.model).exists():
         kwargs = {"local_files_only": True}
+    # Code shipped with a model runs only with the explicit opt-in; weights load from safetensors unless
+    # pickled weights are allowed explicitly (torch.load of a .bin file can run code).
+    kwargs["trust_remote_code"] = spec.trust_remote_code
     where = "local folder" if Path(spec.model).exists() else (
         "local Hugging Face cache" if kwargs["local_files_only"] else "Hugging Face hub")
     auto = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec.model, **kwargs)
-        model = auto.from_pretrained(spec.model, dtype=getattr(torch, spec.dtype), **kwargs)
+        model = auto.from_pretrained(spec.model, dtype=getattr(torch, spec.dtype),
+                                     use_safetensors=None if spec.allow_pickle else True, **kwargs)
     except (OSError, ValueError, KeyError) as exc:
         if where == "local Hugging Face cache":
             cause = "it is not there"
+        elif not spec.allow_pickle and _pickle_only(spec.model):
+            cause = ("the folder has only pickled weights (.bin), which can run code when loaded; convert them to "
+                     "safetensors, or set `allow_pickle: true` in the model spec if you trust this model")
         else:
             cause = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160].rstrip(".")
         raise ModelLoadError(

@@ -1,6 +1,7 @@
 """Human-readable renderings of a Result: plain text for the terminal and Markdown."""
 from __future__ import annotations
 
+from .escape import markdown, markdown_cell, terminal
 from .schema import Result
 
 
@@ -26,28 +27,29 @@ def to_text(result: Result) -> str:
     other = [w for w in result.warnings if not w.startswith(("summary_en is missing", "summary_zh is missing"))]
     if other:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in other]
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines) + "\n")
 
 
 def to_markdown(result: Result) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", "\\n")
-
-    out = [f"# {result.id}", "", f"Source language: **{result.source_lang}**", "", "## English summary", "",
-           result.summary_en or f"_{_missing(result, 'en')}_", "", "## Chinese summary", "",
-           result.summary_zh or f"_{_missing(result, 'zh')}_", "", "## Glossary", "",
+    """Markdown with everything that came from the input escaped (no live HTML, no broken tables)."""
+    md, cell = markdown, markdown_cell
+    out = [f"# {md(result.id)}", "", f"Source language: **{result.source_lang}**", "", "## English summary", "",
+           md(result.summary_en or f"_{_missing(result, 'en')}_"), "", "## Chinese summary", "",
+           md(result.summary_zh or f"_{_missing(result, 'zh')}_"), "", "## Glossary", "",
            "| English | Chinese | Category | Occurrences |", "|---|---|---|---|"]
-    out += [f"| {g.term_en} | {g.term_zh} | {g.category} | {len(g.occurrences)} |" for g in result.glossary]
+    out += [f"| {cell(g.term_en)} | {cell(g.term_zh)} | {cell(g.category)} | {len(g.occurrences)} |"
+            for g in result.glossary]
     if result.term_candidates:
         out += ["", "Not in the term base (unverified, not translated): "
-                + ", ".join(f"{c.term} (x{c.count})" for c in result.term_candidates)]
+                + ", ".join(f"{md(c.term)} (x{c.count})" for c in result.term_candidates)]
     out += ["", "## Edits", "", "| Rule | Original | Replacement | Offsets | Reason |", "|---|---|---|---|---|"]
-    out += [f"| {e.rule} | `{cell(e.original)}` | `{cell(e.replacement)}` | {e.start}-{e.end} | {e.reason} |"
+    out += [f"| {e.rule} | {cell(repr(e.original))} | {cell(repr(e.replacement))} | {e.start}-{e.end} | {cell(e.reason)} |"
             for e in result.edits]
-    out += ["", "## Flagged sentences", ""] + [f"- {f.text} — {f.reason} ({f.confidence:.2f})" for f in result.flags]
-    out += ["", "## Cleaned text", "", result.cleaned_text.strip(), ""]
+    out += ["", "## Flagged sentences", ""] + [f"- {md(f.text)} — {md(f.reason)} ({f.confidence:.2f})"
+                                                for f in result.flags]
+    out += ["", "## Cleaned text", "", md(result.cleaned_text.strip()), ""]
     if result.warnings:
-        out += ["## Warnings", ""] + [f"- {w}" for w in result.warnings] + [""]
+        out += ["## Warnings", ""] + [f"- {md(w)}" for w in result.warnings] + [""]
     return "\n".join(out)
 
 
@@ -73,12 +75,14 @@ def render_diff(result) -> None:
     styles = {"same": "", "removed": "bold red strike", "added": "bold green"}
     out = Text()
     for piece, kind in diff_segments(result.original_text, result.edits):
-        out.append(piece, style=styles[kind])
+        out.append(terminal(piece), style=styles[kind])
     console = Console(highlight=False)
     console.print(out)
     console.print(f"[bold]{len(result.edits)} edits, {len(result.flags)} flagged[/bold]")
     for flag in result.flags:
-        console.print(f"[yellow]flagged[/yellow] {flag.text!r}: {flag.reason} ({flag.confidence:.2f})")
+        line = Text("flagged", style="yellow")
+        line.append(f" {terminal(repr(flag.text))}: {flag.reason} ({flag.confidence:.2f})")
+        console.print(line)
 
 
 def diff_html(original: str, result) -> str:

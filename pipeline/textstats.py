@@ -41,3 +41,15 @@ def content_words(text: str, lang: Lang) -> list[str]:
     if lang == "zh":
         return [w for w in jieba.lcut(text, HMM=False) if _ZH_KEEP.search(w) and w not in ZH_STOPWORDS]
     return [_stem(w) for w in (m.lower() for m in _EN_WORD.findall(text)) if w not in EN_STOPWORDS]
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters and phrases converted to Simplified (OpenCC t2s)."""
+    return _t2s().convert(text)

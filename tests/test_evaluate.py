@@ -59,7 +59,7 @@ def test_names_with_digits_and_plain_number_words_are_not_figures():
 
 
 def test_inconsistent_glossary_rendering_is_reported():
-    bad, total = inconsistent_terms("The bank expanded reloans and relending to small firms.", detector_for(None))
+    bad, total = inconsistent_terms("The bank expanded reloans and relending to small firms.", detector_for(None), "en")
     assert total == 2 and bad == ["reloans -> relending"]
 
 

@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..glossary.detect import detector_for
 from ..lang import detect_language
 from .abstraction import NGRAMS, abstraction
-from .data import column, label, pick_column, read_table
+from .data import column, is_error_record, label, pick_column, read_table
 from ..figures import unsupported
 from .faithfulness import inconsistent_terms
 from .rouge import METRICS, CharTokenizer, JiebaTokenizer, metric_name, rouge_columns, scorers
@@ -82,7 +82,10 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     ids = list(ref_rows)
     refs = column(ref_rows, label(references), ref_column, ids)
     if lang == "auto":
-        lang = detect_language(" ".join(refs[:50]))
+        try:
+            lang = detect_language(" ".join(refs[:50]))
+        except InputError as exc:
+            raise InputError(f"cannot tell the language of the references ({exc.message}): pass lang / --lang") from None
     notes: list[str] = []
     source_texts = _sources(ref_rows, ids, references, sources, source_column, id_column, notes)
     detector = detector_for(None) if glossary and source_texts else None
@@ -94,8 +97,11 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
         if extra:
             raise InputError(f"{label(table)}: id {extra[0]!r} is not in the references ({len(extra)} such ids)")
         chosen = pred_column or pick_column(rows, ["prediction", "summary", f"summary_{lang}"], label(table))
+        failed = sum(is_error_record(rows[i]) for i in ids if i in rows)
+        if failed:
+            notes.append(f"{name}: {failed} predictions are error records of `bisum batch`, scored as empty summaries")
         preds = column(rows, label(table), chosen, ids)
-        checks = _faithfulness(preds, source_texts, detector)
+        checks = _faithfulness(preds, source_texts, detector, lang)
         cols = _columns(preds, refs, source_texts, lang, checks)
         columns.append(cols)
         scores = {m: Score(corpus_value(*nd), *bootstrap_ci(*nd, idx)) for m, nd in cols.items()}
@@ -130,11 +136,11 @@ def _sources(ref_rows, ids, references, sources, source_column, id_column, notes
     return None
 
 
-def _faithfulness(preds, source_texts, detector) -> list[tuple[tuple[list[str], int], tuple[list[str], int]]] | None:
+def _faithfulness(preds, source_texts, detector, lang) -> list[tuple[tuple[list[str], int], tuple[list[str], int]]] | None:
     """Per article: (unsupported figures, figure count), (inconsistent terms, term count)."""
     if source_texts is None:
         return None
-    return [(unsupported(p, s), inconsistent_terms(p, detector) if detector else ([], 0))
+    return [(unsupported(p, s), inconsistent_terms(p, detector, lang) if detector else ([], 0))
             for p, s in zip(preds, source_texts)]
 
 

@@ -3,13 +3,12 @@ source does not state are checked by `pipeline.figures.unsupported`.)"""
 from __future__ import annotations
 
 from ..glossary.detect import TermDetector
-from ..lang import detect_language
+from ..schema import Lang
 
 
-def inconsistent_terms(summary: str, detector: TermDetector) -> tuple[list[str], int]:
-    """Glossary terms the summary writes in a discouraged variant ("reloans" for relending), as
-    "surface -> glossary form", and how many term occurrences the summary has."""
-    lang = detect_language(summary) if summary.strip() else "en"
+def inconsistent_terms(summary: str, detector: TermDetector, lang: Lang) -> tuple[list[str], int]:
+    """Glossary terms the summary (in `lang`, the evaluation's language) writes in a discouraged variant
+    ("reloans" for relending), as "surface -> glossary form", and how many term occurrences it has."""
     found = detector.find_forms(summary, lang)
     bad = []
     for start, end, idx, variant in found:

@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+from ..errors import InputError
+from ..escape import markdown, markdown_cell, terminal
 from . import EvalReport
 
 PLOTTED = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
@@ -32,14 +34,14 @@ def _comparison_rows(report: EvalReport) -> list[list[str]]:
 
 def to_markdown(report: EvalReport) -> str:
     names = [s.name for s in report.systems]
-    lines = [f"# Evaluation\n", _header(report) + "\n", "| metric | " + " | ".join(names) + " |",
+    lines = [f"# Evaluation\n", _header(report) + "\n", "| metric | " + " | ".join(map(markdown_cell, names)) + " |",
              "|---" * (len(names) + 1) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(report)]
     if report.comparisons:
         lines += ["", "## Paired bootstrap tests", "", "| metric | difference | value | p | p < 0.05 |",
                   "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(row) + " |" for row in _comparison_rows(report)]
-    lines += [f"\nNote: {n}" for n in report.notes]
+        lines += ["| " + " | ".join(map(markdown_cell, row)) + " |" for row in _comparison_rows(report)]
+    lines += [f"\nNote: {markdown(n)}" for n in report.notes]
     return "\n".join(lines) + "\n"
 
 
@@ -61,23 +63,28 @@ def print_table(report: EvalReport, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.text import Text
+
+    def plain(value: str) -> Text:  # names and notes come from input: no rich markup, no control characters
+        return Text(terminal(value))
+
     console = console or Console()
     table = Table(title=_header(report))
     table.add_column("metric")
     for system in report.systems:
-        table.add_column(system.name, justify="right")
+        table.add_column(plain(system.name), justify="right")
     for row in _rows(report):
-        table.add_row(*row)
+        table.add_row(*map(plain, row))
     console.print(table)
     if report.comparisons:
         tests = Table(title="paired bootstrap tests")
         for name in ("metric", "difference", "value", "p", "p < 0.05"):
             tests.add_column(name)
         for row in _comparison_rows(report):
-            tests.add_row(*row)
+            tests.add_row(*map(plain, row))
         console.print(tests)
     for note in report.notes:
-        console.print(f"note: {note}")
+        console.print(plain(f"note: {note}"))
 
 
 def plot(report: EvalReport, path: str | Path) -> Path:
@@ -111,6 +118,8 @@ def plot(report: EvalReport, path: str | Path) -> Path:
 def write_all(report: EvalReport, folder: str | Path) -> list[Path]:
     """report.md, report.csv, report.json and report.png in `folder`."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is a file: --out names a folder for the report files")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, render in (("report.md", to_markdown), ("report.csv", to_csv), ("report.json", to_json)):

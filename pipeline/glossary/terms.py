@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from ..config import read_yaml
 from ..errors import ConfigError
 
 SHIPPED = Path(__file__).with_name("terms.yaml")
@@ -35,10 +35,7 @@ class Term(BaseModel):
 
 
 def read_terms(path: Path) -> list[Term]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read term file: {exc}") from exc
+    raw = read_yaml(path, "term file") or []
     if not isinstance(raw, list):
         raise ConfigError(f"{path}: a term file is a YAML list of entries")
     terms = []

@@ -13,7 +13,7 @@ def build_translator(config: TranslateConfig, direction: str,
     if config.backend == "none" or spec is None:
         return None
     source, target = direction.split("_")
-    return ModelTranslator(spec, config.backend, source, target, detector if config.protect else None)
+    return ModelTranslator(spec, config.backend, source, target, detector, protect=config.protect)
 
 
 __all__ = ["ModelTranslator", "build_translator"]

@@ -10,12 +10,14 @@ from .protect import protect, restore
 
 
 class ModelTranslator:
-    def __init__(self, spec: ModelSpec, kind: str, source: str, target: str, detector: TermDetector | None = None):
+    def __init__(self, spec: ModelSpec, kind: str, source: str, target: str, detector: TermDetector | None = None,
+                 protect: bool = True):
         self.spec = spec
         self.kind = kind
         self.source = source
         self.target = target
-        self.detector = detector  # set: terms and amounts are protected with placeholders
+        self.detector = detector  # None (glossary off): amounts are still protected, terms are not
+        self.protect = protect  # amounts (and glossary terms, with a detector) pass through placeholders
         self.name = describe(spec)
 
     def translate(self, sentences: list[str]) -> tuple[list[str], dict]:
@@ -30,12 +32,12 @@ class ModelTranslator:
             spec = spec.model_copy(update={"generation": {**spec.generation, **forced}})
         task = f"translate_{self.source}_{self.target}"
         marker = f"{spec.target_prefix} " if spec.target_prefix else ""
-        limit = min(input_limit(tokenizer, model, spec), 512) - 2
+        limit = input_limit(tokenizer, model, spec)
 
         def fits(text: str) -> bool:
             return count_tokens(tokenizer, render(tokenizer, spec, self.kind, task, marker + text)) <= limit
 
-        protected = [protect(s, self.source, self.detector) if self.detector else None for s in sentences]
+        protected = [protect(s, self.source, self.detector) if self.protect else None for s in sentences]
         pieces: list[tuple[int, str]] = []
         for i, sent in enumerate(sentences):
             text = protected[i].text if protected[i] else sent
