@@ -24,7 +24,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
-from .io import RecordError, count_records, iter_records
+from .io import RecordError, check_source, count_records, iter_records
 from .schema import Article, ErrorInfo, ErrorRecord
 
 try:
@@ -85,11 +85,16 @@ def _run_tasks(runner: BilingualSummarizer, tasks: list[tuple[str, object]]) -> 
 _WORKER_RUNNER: BilingualSummarizer | None = None
 
 
-def _worker_init(config: Config, parent: int) -> None:
-    """Build the worker's pipeline; Ctrl-C is the parent's to handle, and the worker exits when the parent
-    is gone (killed with -9, say) instead of living on."""
+def _worker_init(config: Config, parent: int, output_fd: int) -> None:
+    """Build the worker's pipeline; Ctrl-C is the parent's to handle, the worker exits when the parent is gone
+    (killed with -9, say) instead of living on, and it lets go of the parent's output file (a forked copy
+    would keep the output locked after the run)."""
     global _WORKER_RUNNER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.close(output_fd)
+    except OSError:  # spawned, not forked: the worker never had it
+        pass
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _WORKER_RUNNER = BilingualSummarizer(config)
 
@@ -172,12 +177,10 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
     for name, value, low in (("--workers", workers, 1), ("--limit", limit, 1), ("batch size", batch_size, 1)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
             raise UsageError(f"{name} must be a whole number of at least {low}, not {value!r}")
+    if output.is_dir():
+        raise IOFailure(f"{output}: is a folder; --output must be a file path")
     if isinstance(source, (str, Path)):
-        src = Path(source)
-        if not src.exists():
-            raise InputError(f"{src}: no such file or folder")
-        if output.is_dir():
-            raise InputError(f"{output} is a folder: --output must be a file path")
+        src = check_source(source)
         if output.exists() and output.samefile(src):
             raise UsageError(f"--output {output} is the input itself: choose another output file")
         if src.is_dir() and output.resolve().parent == src.resolve() and output.suffix.lower() == ".txt":
@@ -199,8 +202,11 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     try:
         if os.fstat(fd).st_size and not (resume or overwrite):
             raise InputError(f"{out} already has results: pass --resume to continue it or --overwrite to replace it")
-        if overwrite:
-            os.ftruncate(fd, 0)
+        if overwrite and os.fstat(fd).st_size:
+            try:
+                os.ftruncate(fd, 0)
+            except OSError as exc:
+                raise IOFailure.of(out, exc, "cannot empty the output") from None
         done = completed_ids(out) if resume else (Counter(), Counter())
         stats = BatchStats()
         total = count_records(source)
@@ -208,7 +214,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         start = time.perf_counter()
         chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
-            for lines in _results(chunks, config, workers):
+            for lines in _results(chunks, config, workers, fd):
                 for line in lines:
                     _write_line(fd, line, out)
                     failed = "error" in line
@@ -240,7 +246,7 @@ def _open_locked(out: Path) -> int:
     return fd
 
 
-def _results(chunks: Iterator[list], config: Config, workers: int) -> Iterator[list[dict]]:
+def _results(chunks: Iterator[list], config: Config, workers: int, output_fd: int) -> Iterator[list[dict]]:
     """Output lines chunk by chunk, in input order; at most 2 chunks per worker are in flight, so memory stays
     flat however long the input is. A worker that dies (killed, out of memory) loses no record: its chunks are
     run again record by record in a fresh pool, and a record that kills a worker again becomes an error line."""
@@ -249,32 +255,32 @@ def _results(chunks: Iterator[list], config: Config, workers: int) -> Iterator[l
         for chunk in chunks:
             yield _run_tasks(runner, chunk)
         return
-    pool = _pool(config, workers)
+    pool = _pool(config, workers, output_fd)
     pending: deque = deque()
     try:
         for chunk in chunks:
             pending.append((chunk, pool.submit(_worker_run, chunk)))
             while len(pending) >= 2 * workers or pending and pending[0][1].done():
                 chunk_done, future = pending.popleft()
-                lines, pool = _collect(chunk_done, future, pool, config, workers)
+                lines, pool = _collect(chunk_done, future, pool, config, workers, output_fd)
                 yield lines
         while pending:
             chunk_done, future = pending.popleft()
-            lines, pool = _collect(chunk_done, future, pool, config, workers)
+            lines, pool = _collect(chunk_done, future, pool, config, workers, output_fd)
             yield lines
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _pool(config: Config, workers: int) -> ProcessPoolExecutor:
+def _pool(config: Config, workers: int, output_fd: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_worker_init,
-                               initargs=(config, os.getpid()))
+                               initargs=(config, os.getpid(), output_fd))
 
 
-def _collect(chunk: list, future, pool: ProcessPoolExecutor, config: Config, workers: int):
+def _collect(chunk: list, future, pool: ProcessPoolExecutor, config: Config, workers: int, output_fd: int):
     """The chunk's lines, and the pool to go on with (a new one if a worker died)."""
     try:
         return future.result(), pool
@@ -288,7 +294,7 @@ def _collect(chunk: list, future, pool: ProcessPoolExecutor, config: Config, wor
                 break
             except BrokenProcessPool:
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = _pool(config, workers)
+                pool = _pool(config, workers, output_fd)
         else:
             record = task[1].id if task[0] == "ok" else task[1]["id"]
             lines.append(_error_line(record, BisumError("the worker process died while processing this record "

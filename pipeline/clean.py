@@ -14,6 +14,7 @@ import ftfy
 import regex
 
 from .config import CleanConfig
+from .gate import CONTROL_SEQUENCE
 from .schema import CleanResult, Edit, Flag, Lang, Sentence
 from .segment import split_sentences
 
@@ -61,8 +62,7 @@ _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # would otherwise be decoded into live markup.
 _SCRIPT = regex.compile(r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>|&lt;(script|style)\b.*?&lt;/\2\s*&gt;")
 _ENCODED_TAG = regex.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s(?:(?!&[lg]t;)[^<>])*)?/?&gt;")
-# Control characters and terminal escape sequences (colour, clear screen, window title).
-_CONTROL = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 _ENTITY = regex.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
 _ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
 _SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f]")
@@ -244,7 +244,7 @@ def _whitespace(text: str, lang: Lang) -> list[_Proposal]:
     out = [_Proposal(m.start(), m.end(), "", "whitespace.zero_width", "invisible character", 0.99)
            for m in _ZERO_WIDTH.finditer(text)]
     out += [_Proposal(m.start(), m.end(), "", "whitespace.control", "control character or terminal escape", 0.99)
-            for m in _CONTROL.finditer(text)]
+            for m in CONTROL_SEQUENCE.finditer(text)]
     out += [_Proposal(m.start(), m.end(), " ", "whitespace.run", "odd or repeated spaces", 0.99)
             for m in _SPACE_RUN.finditer(text) if m.group() != " " and not _at_line_start(text, m.start())]
     out += [_Proposal(m.start(), m.end(), "", "whitespace.trailing", "trailing spaces", 0.99)
@@ -387,6 +387,9 @@ def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
     chosen: list[_Proposal] = []
     ordered = sorted(proposals, key=lambda p: (not p.sentence_level, p.start, -(p.end - p.start)))
     for prop in ordered:
+        last = chosen[-1] if chosen and prop.sentence_level else None
+        if last is not None and last.start < prop.start < last.end and not text[prop.start:last.end].strip():
+            prop.start = last.end  # neighbouring removals that both claim the space between them
         if any(_overlaps(prop, other) for other in chosen):
             continue
         chosen.append(prop)

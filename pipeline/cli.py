@@ -265,13 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BisumError as exc:
-        print(terminal(f"bisum: error: {exc}"), file=sys.stderr)
+        print(terminal(f"bisum: error [{exc.code}]: {exc}"), file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a path that cannot be read or written (permission, disk full, a folder, ...)
         where = f"{exc.filename}: " if exc.filename else ""
-        print(terminal(f"bisum: error: {where}{exc.strerror or exc}"), file=sys.stderr)
+        print(terminal(f"bisum: error [io_error]: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt:
         print("bisum: interrupted", file=sys.stderr)

@@ -16,6 +16,10 @@ from .errors import EmptyTextError, EncodingError, InputError
 MAX_CHARS = 1_000_000  # default of `input.max_chars`: news articles, even long transcripts, are far shorter
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Terminal escape sequences (colour, clear screen, window title) and other control characters: the
+# cleaner removes them.
+_ESCAPE = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+CONTROL_SEQUENCE = regex.compile(rf"{_ESCAPE.pattern}|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HTML_START = regex.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", regex.IGNORECASE)
 _TAG = regex.compile(r"<[^<>]{1,200}>")
 _SAMPLE = 50_000  # binary and HTML verdicts look at the start of the text only (cost stays flat)
@@ -38,7 +42,9 @@ def admit(text, record: str | None = None, max_chars: int = MAX_CHARS) -> str:
         raise InputError(f"the text has {len(text):,} characters, more than the limit of {max_chars:,} "
                          "(setting input.max_chars)", record=record, code="too_long")
     sample = text[:_SAMPLE]
-    if "\x00" in sample or len(_CONTROL.findall(sample)) > 0.01 * len(sample):
+    # well-formed escape sequences are the cleaner's to remove; stray control characters mean binary data
+    controls = len(_CONTROL.findall(_ESCAPE.sub("", sample)))
+    if "\x00" in sample or controls > 0.01 * len(sample):
         raise InputError("the text looks binary (control characters), not an article", record=record,
                          code="binary_text")
     tagged = sum(len(m.group()) for m in _TAG.finditer(sample))

@@ -15,9 +15,12 @@ from transformers import Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 from transformers.pipelines.pt_utils import PipelineDataset, PipelineIterator
 
+from .config import load_config
 from .core import BilingualSummarizer
+from .errors import BisumError, InputError
+from .gate import safe_id
 from .io import stable_id
-from .schema import Article
+from .schema import Article, ErrorInfo, ErrorRecord
 
 TASK = "bilingual-summarization"
 
@@ -49,10 +52,15 @@ class EmbeddedDefault(os.PathLike):
 
 
 class BilingualSummarizationPipeline(Pipeline):
+    """Call-time parameters are the summary budget (`max_sentences`, `ratio`, `max_words`, `max_chars`); any
+    other parameter is an error. A bad article in a list gives an error record `{id, error: {code, message}}`
+    in its place (as `bisum batch` does); the other articles' results are returned as usual."""
+
     _load_tokenizer = False
     _load_feature_extractor = False
     _load_image_processor = False
     _load_processor = False
+    BUDGET = ("max_sentences", "ratio", "max_words", "max_chars")
 
     def __init__(self, model=None, *args, bisum_config: str | None = None, **kwargs):
         if isinstance(model, BisumModel):
@@ -64,35 +72,67 @@ class BilingualSummarizationPipeline(Pipeline):
         else:
             raise TypeError(f"{TASK} takes no Hugging Face model; pass bisum_config=<yaml> (got {model!r})")
         kwargs.setdefault("device", -1)
+        self._runners: dict[str, BilingualSummarizer] = {}
         super().__init__(model, *args, **kwargs)
 
     def _sanitize_parameters(self, **kwargs):
-        return {}, {}, {}
+        unknown = sorted(set(kwargs) - set(self.BUDGET))
+        if unknown:
+            raise TypeError(f"{TASK}: unknown parameter(s) {', '.join(unknown)}; call-time parameters are the "
+                            f"summary budget: {', '.join(self.BUDGET)} (other settings go in bisum_config)")
+        return {}, {"budget": kwargs} if kwargs else {}, {}
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (list, tuple)) and not inputs:
+            self._sanitize_parameters(**kwargs)
+            return []
+        return super().__call__(inputs, *args, **kwargs)
 
     def preprocess(self, inputs, **_):
+        """An Article, or the InputError that says why this input is not one (it becomes an error record)."""
         if isinstance(inputs, Article):
-            article = inputs
-        elif isinstance(inputs, str):
-            article = Article(id=stable_id(inputs), text=inputs)
-        elif isinstance(inputs, dict):
+            return {"articles": [inputs]}
+        if isinstance(inputs, str):
+            return {"articles": [Article(id=stable_id(inputs), text=inputs)]}
+        if isinstance(inputs, dict):
             text = inputs.get("text")
+            rid = safe_id(inputs.get("id")) or (stable_id(text) if isinstance(text, str) else "<no id>")
             if not isinstance(text, str):
-                raise TypeError(f"article {inputs.get('id')!r}: 'text' must be a string")
-            article = Article(id=str(inputs.get("id") or stable_id(text)), text=text, title=inputs.get("title"))
-        else:
-            raise TypeError(f"expected an article string or dict, got {type(inputs).__name__}")
-        return {"articles": [article]}
+                got = "nothing" if text is None else type(text).__name__
+                return {"articles": [InputError(f"'text' is {got}, not a string", record=rid,
+                                                code="missing_text" if text is None else "bad_text_type")]}
+            title = inputs.get("title")
+            return {"articles": [Article(id=rid, text=text, title=title if isinstance(title, str) else None)]}
+        return {"articles": [InputError(f"an article is a string or a dict with 'text', not {type(inputs).__name__}",
+                                        record="<no id>", code="bad_text_type")]}
 
-    def _forward(self, model_inputs, **_):
-        return {"results": self.model.runner.run_batch(model_inputs["articles"])}
+    def _forward(self, model_inputs, budget: dict | None = None):
+        items = model_inputs["articles"]
+        runner = self._runner(budget)
+        outcomes = iter(runner.run_many([a for a in items if isinstance(a, Article)]))
+        return {"results": [next(outcomes) if isinstance(a, Article) else a for a in items]}
+
+    def _runner(self, budget: dict | None) -> BilingualSummarizer:
+        """The pipeline's runner, or one whose config has the call's budget merged in (built once per budget;
+        models load once per process whatever the runner). A bad value is a ConfigError naming it."""
+        base = self.model.runner
+        if not budget:
+            return base
+        key = repr(sorted(budget.items()))
+        if key not in self._runners:
+            self._runners[key] = BilingualSummarizer(load_config(base.config, overrides={"summarize": budget}))
+        return self._runners[key]
 
     def postprocess(self, model_outputs, **_):
         results = model_outputs["results"]
         result = results[0] if isinstance(results, list) else results
+        if isinstance(result, BisumError):
+            return ErrorRecord(id=result.record or "<no id>",
+                               error=ErrorInfo(code=result.code, message=str(result))).model_dump()
         return result.to_dict()
 
     def get_iterator(self, inputs, num_workers, batch_size, preprocess_params, forward_params, postprocess_params):
-        """As the base class, but batches are lists of articles (nothing to pad): one `run_batch` per batch."""
+        """As the base class, but batches are lists of articles (nothing to pad): one `run_many` per batch."""
         dataset = PipelineDataset(inputs, self.preprocess, preprocess_params)
         loader = DataLoader(dataset, num_workers=num_workers, batch_size=batch_size, collate_fn=_concat)
         model_iterator = PipelineIterator(loader, self.forward, forward_params, loader_batch_size=batch_size)

@@ -87,7 +87,7 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
                 continue
             yield f"row {number}", dict(row)
         return
-    p = Path(source)
+    p = check_source(source)
     if p.is_dir():
         if _is_saved_dataset(p):
             import datasets
@@ -96,18 +96,29 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
         else:
             yield from _txt_folder(p, id_field, text_field)
         return
-    if not p.is_file():
-        raise InputError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
         yield from _jsonl(p)
     elif suffix in (".csv", ".tsv"):
         yield from _csv(p, "\t" if suffix == ".tsv" else ",")
-    elif suffix == ".parquet":
-        yield from _parquet(p)
     else:
-        raise InputError(f"{p}: unsupported input format '{suffix}' (use .jsonl, .csv, .tsv, .parquet, "
+        yield from _parquet(p)
+
+
+TABLE_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".tsv", ".parquet")
+
+
+def check_source(source: str | Path) -> Path:
+    """The path of a readable source (a table file of a known format, or a folder), else an InputError."""
+    p = Path(source)
+    if p.is_dir():
+        return p
+    if not p.is_file():
+        raise InputError(f"{p}: no such file or folder")
+    if p.suffix.lower() not in TABLE_SUFFIXES:
+        raise InputError(f"{p}: unsupported input format '{p.suffix.lower()}' (use .jsonl, .csv, .tsv, .parquet, "
                          "a datasets folder or a folder of .txt files)")
+    return p
 
 
 def count_records(source) -> int | None:

@@ -59,7 +59,7 @@ def test_bad_input_one_line_error(case, pattern, tmp_path, article_file, capsys)
     }[case]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and pattern in err and err.startswith("bisum: error:")
+    assert len(err.splitlines()) == 1 and pattern in err and err.startswith("bisum: error [")
 
 
 def test_stdin_and_module_entry_point(example_zh):

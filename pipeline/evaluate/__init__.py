@@ -74,6 +74,8 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     Tables are paths (JSONL/CSV/parquet/`save_to_disk` folder), `datasets.Dataset` objects or lists of dicts.
     Sources come from `source_column` of the references, or of `sources` when given; without them the
     faithfulness and abstraction metrics are left out and the report says so."""
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+        raise InputError(f"rounds (bootstrap resamples) must be a whole number of at least 1, not {rounds!r}")
     systems = predictions if isinstance(predictions, (list, tuple)) and not _is_row_list(predictions) else [predictions]
     names = list(names) if names else [_default_name(s, i) for i, s in enumerate(systems)]
     if len(names) != len(systems):
