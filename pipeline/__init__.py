@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .config import Config, load_config
 from .core import BilingualSummarizer
-from .errors import BisumError
+from .errors import BisumError, InputError
 from .evaluate import evaluate
 from .hf_pipeline import register as _register
 from .schema import Article, Result
@@ -21,7 +21,10 @@ _register()
 
 
 def summarize(text: str, *, id: str = "doc-1", title: str | None = None, config: str | Config | None = None) -> Result:
-    """Summarize one article with the given config (default: the embedded default)."""
+    """Summarize one article with the given config (default: the embedded default). A text the input gate
+    refuses raises an InputError with its code (see README, "Errors, exit codes and the input gate")."""
+    if not isinstance(text, str) or not isinstance(id, str) or not isinstance(title, (str, type(None))):
+        raise InputError("text, id and title must be strings", record=str(id), code="bad_text_type")
     return BilingualSummarizer(config).run(Article(id=id, text=text, title=title))
 
 

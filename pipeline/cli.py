@@ -5,10 +5,11 @@ import argparse
 import csv
 import io as _io
 import json
+import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_INTERRUPTED, EXIT_IO, BisumError
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError
 from .escape import terminal
 
 FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
@@ -276,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bisum: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug or a setting a library rejects: still one line
+        if os.environ.get("BISUM_DEBUG"):
+            raise
+        print(terminal(f"bisum: error [internal_error]: {type(exc).__name__}: {exc} "
+                       "(set BISUM_DEBUG=1 to see the traceback)"), file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -143,7 +143,7 @@ class ModelSpec(_Section):
     revision: str | None = None
     # False: use only a local folder or the local Hugging Face cache (never a network call).
     download: bool = False
-    device: str = "cpu"
+    device: str = Field(default="cpu", pattern=r"^(cpu|cuda(:\d+)?|mps|xpu(:\d+)?)$")
     dtype: Literal["float32", "float16", "bfloat16"] = "float32"
     batch_size: int = Field(default=8, ge=1)
     # Marian multi-target models need a target token such as ">>cmn_Hans<<" before each sentence.
@@ -173,6 +173,8 @@ class ModelSpec(_Section):
                 raise ValueError(f"generation setting '{key}' is not allowed (allowed: {', '.join(sorted(GENERATION_KEYS))})")
             if not _plain(setting):
                 raise ValueError(f"generation setting '{key}' must be a number, a flag or a list of token ids")
+            if isinstance(setting, (int, float)) and not isinstance(setting, bool) and setting < 0:
+                raise ValueError(f"generation setting '{key}' must not be negative")
         return value
 
 

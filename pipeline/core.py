@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from .clean import clean_text
 from .config import Config, load_config
 from .errors import BisumError, EmptyTextError, InputError, ModelLoadError
-from .gate import admit
+from .gate import admit, admit_title
 from .glossary.detect import detector_for
 from .glossary.discover import discover
 from .lang import detect_language
@@ -86,8 +86,9 @@ class BilingualSummarizer:
             raise InputError(f"an article is a string or an Article, not {type(article).__name__}",
                              record=f"doc-{position + 1}", code="bad_text_type")
         text = admit(article.text, article.id, self.config.input.max_chars)
-        if text is not article.text:
-            article = article.model_copy(update={"text": text})
+        title = admit_title(article.title, article.id)
+        if text is not article.text or title is not article.title:
+            article = article.model_copy(update={"text": text, "title": title})
         w = _Work(article)
         with _timer(w.timings, "detect"):
             w.lang = self.config.language if self.config.language != "auto" else detect_language(

@@ -36,7 +36,8 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success",
     EXIT_ERROR: "the command failed: bad usage, bad config, unusable input, output exists without "
-                "`--resume`/`--overwrite`, output locked by another run, a model that cannot load",
+                "`--resume`/`--overwrite`, output locked by another run, a model that cannot load, "
+                "an unexpected internal error (`BISUM_DEBUG=1` shows its traceback)",
     EXIT_RECORDS_FAILED: "`batch` only: the run finished, but some records are error records "
                          "(also those kept from an earlier run with `--resume`)",
     EXIT_IO: "a file could not be read or written (permission, missing folder, disk full, a folder where a "

@@ -54,6 +54,19 @@ def admit(text, record: str | None = None, max_chars: int = MAX_CHARS) -> str:
     return text
 
 
+MAX_TITLE_CHARS = 1_000
+
+
+def admit_title(title, record: str | None = None) -> str | None:
+    """A usable title or None; a title longer than a headline is refused (too_long) rather than cut."""
+    if not isinstance(title, str) or not title.strip():
+        return None
+    if len(title) > MAX_TITLE_CHARS:
+        raise InputError(f"the title has {len(title):,} characters, more than {MAX_TITLE_CHARS:,}", record=record,
+                         code="too_long")
+    return admit(title, record, MAX_TITLE_CHARS)
+
+
 def safe_id(value) -> str | None:
     """A record id that can be written as UTF-8: lone surrogates become backslash escapes (the same on every
     run, so `--resume` still matches); None or "" stay None."""

@@ -90,14 +90,14 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     p = check_source(source)
     if p.is_dir():
         if _is_saved_dataset(p):
-            import datasets
-
-            yield from iter_rows(datasets.load_from_disk(str(p)))
+            yield from iter_rows(_readable(p, "saved dataset", lambda: _load_dataset(p)))
         else:
             yield from _txt_folder(p, id_field, text_field)
         return
     suffix = p.suffix.lower()
-    if suffix in (".jsonl", ".json", ".ndjson"):
+    if suffix == ".json" and _starts_with(p, b"["):
+        yield from _json_array(p)
+    elif suffix in (".jsonl", ".json", ".ndjson"):
         yield from _jsonl(p)
     elif suffix in (".csv", ".tsv"):
         yield from _csv(p, "\t" if suffix == ".tsv" else ",")
@@ -126,20 +126,21 @@ def count_records(source) -> int | None:
     if not isinstance(source, (str, Path)):
         return len(source) if hasattr(source, "__len__") else None
     p = Path(source)
-    if p.is_dir():
-        if _is_saved_dataset(p):
-            import datasets
+    try:
+        if p.is_dir():
+            if _is_saved_dataset(p):
+                return len(_load_dataset(p))
+            return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
+        suffix = p.suffix.lower()
+        if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not _starts_with(p, b"["):
+            with p.open("rb") as fh:
+                return sum(1 for line in fh if line.strip())
+        if suffix == ".parquet" and p.is_file():
+            import pyarrow.parquet as pq
 
-            return len(datasets.load_from_disk(str(p)))
-        return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
-    suffix = p.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json") and p.is_file():
-        with p.open("rb") as fh:
-            return sum(1 for line in fh if line.strip())
-    if suffix == ".parquet" and p.is_file():
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(p).metadata.num_rows
+            return pq.ParquetFile(p).metadata.num_rows
+    except Exception:  # noqa: BLE001 - unreadable: reading it says why, record by record or in one line
+        return None
     if suffix in (".csv", ".tsv") and p.is_file():
         try:  # a CSV field may span lines, so rows are counted by the csv reader
             with p.open(encoding="utf-8-sig", newline="") as fh:
@@ -208,11 +209,48 @@ def _csv(p: Path, delimiter: str):
         raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start})") from None
 
 
+def _readable(p: Path, what: str, load):
+    """`load()`, with a damaged file's library error (pyarrow, datasets) turned into one InputError."""
+    try:
+        return load()
+    except PermissionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow and datasets raise many kinds for a damaged file
+        first = (str(exc).strip().splitlines() or [""])[0][:160]
+        raise InputError(f"{p}: not a readable {what} ({type(exc).__name__}: {first})") from None
+
+
+def _load_dataset(p: Path):
+    import datasets
+
+    return datasets.load_from_disk(str(p))
+
+
+def _starts_with(p: Path, prefix: bytes) -> bool:
+    with p.open("rb") as fh:
+        return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
+
+
+def _json_array(p: Path):
+    """A .json file holding one array of records (read whole: such files are small by nature)."""
+    rows = _readable(p, "JSON array", lambda: json.loads(p.read_bytes().decode("utf-8-sig")))
+    if not isinstance(rows, list):
+        raise InputError(f"{p}: a .json input is an array of records or JSON lines")
+    for number, row in enumerate(rows, start=1):
+        line_id = f"{p.name}:[{number - 1}]"
+        yield line_id, row if isinstance(row, dict) else RecordError("a record must be an object", record=line_id,
+                                                                       code="bad_json")
+
+
 def _parquet(p: Path):
     import pyarrow.parquet as pq
 
     number = 0
-    for batch in pq.ParquetFile(p).iter_batches(batch_size=256):
+    batches = _readable(p, "parquet file", lambda: pq.ParquetFile(p).iter_batches(batch_size=256))
+    while True:
+        batch = _readable(p, "parquet file", lambda: next(batches, None))
+        if batch is None:
+            return
         for row in batch.to_pylist():
             number += 1
             yield f"{p.name}:row {number}", row
@@ -227,5 +265,9 @@ def _txt_folder(p: Path, id_field: str, text_field: str):
             text = f.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             yield f.name, RecordError(f"not valid UTF-8 (byte {exc.start})", record=f.stem, code="not_utf8")
+            continue
+        except OSError as exc:
+            yield f.name, RecordError(f"cannot read: {exc.strerror or type(exc).__name__}", record=f.stem,
+                                      code="io_error")
             continue
         yield f.name, {id_field: f.stem, text_field: text}

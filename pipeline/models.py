@@ -88,6 +88,11 @@ def _load(spec: ModelSpec, kind: str):
         tokenizer.padding_side = "left"
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
-    model.to(spec.device)
+    try:
+        model.to(spec.device)
+    except (RuntimeError, AssertionError) as exc:  # e.g. cuda asked for on a machine without it
+        cause = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        raise ModelLoadError(f"cannot put model '{describe(spec)}' on device '{spec.device}': {cause}. "
+                             "How to fix: set `device: cpu` (or a device this machine has)") from exc
     model.eval()
     return tokenizer, model

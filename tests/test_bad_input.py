@@ -427,6 +427,68 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys, tmp_path):
     assert capsys.readouterr().err.strip() == "bisum: interrupted"
 
 
+def test_damaged_tables_are_one_line_errors(tmp_path, capsys):
+    parquet = tmp_path / "in.parquet"
+    parquet.write_bytes(b"PAR1 this is not parquet PAR1")
+    dataset = tmp_path / "ds"
+    dataset.mkdir()
+    (dataset / "state.json").write_text("{broken", encoding="utf-8")
+    for source, what in ((parquet, "not a readable parquet file"), (dataset, "not a readable saved dataset")):
+        assert main(["batch", "--input", str(source), "--output", str(tmp_path / "o.jsonl"), "--quiet",
+                     "--overwrite"]) == 2
+        assert what in one_line_error(capsys, "bad_input")
+
+
+def test_a_json_array_file_is_read_record_by_record(tmp_path):
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps([{"id": "a", "text": GOOD_EN}, "not a record", {"id": "c", "text": GOOD_ZH}],
+                              indent=2), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch(src, out)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in lines] == ["a", "in.json:[1]", "c"] and lines[1]["error"]["code"] == "bad_json"
+
+
+def test_titles_and_python_arguments(tmp_path):
+    with pytest.raises(InputError) as err:
+        pipeline.summarize(12345)
+    assert err.value.code == "bad_text_type"
+    with pytest.raises(InputError) as err:
+        pipeline.summarize(GOOD_EN, title="Headline " * 500)
+    assert err.value.code == "too_long" and "title" in err.value.message
+    assert pipeline.summarize(GOOD_EN, title="Central bank cuts reserve ratio").summary_en
+    with pytest.raises(InputError) as err:
+        pipeline.BilingualSummarizer().run(None)
+    assert err.value.code == "bad_text_type"
+
+
+def test_an_unexpected_failure_is_one_line(monkeypatch, capsys, tmp_path):
+    def broken(args):
+        raise ValueError("a library rejected a setting")
+
+    monkeypatch.setattr("pipeline.cli.cmd_summarize", broken)
+    assert main(["summarize", _text_file(tmp_path, GOOD_EN)]) == 2
+    assert "ValueError: a library rejected a setting" in one_line_error(capsys, "internal_error")
+    monkeypatch.setenv("BISUM_DEBUG", "1")
+    with pytest.raises(ValueError):
+        main(["summarize", _text_file(tmp_path, GOOD_EN)])
+
+
+def test_a_device_the_machine_lacks_is_a_model_error(tiny_bart):
+    from pipeline.config import ModelSpec
+    from pipeline.errors import ModelLoadError
+    from pipeline.models import load_model
+
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ModelLoadError, match="device 'cuda'.*set `device: cpu`"):
+        load_model(ModelSpec(model=str(tiny_bart), device="cuda"), "seq2seq")
+    with pytest.raises(ConfigError, match="device"):
+        pipeline.load_config({"translate": {"en_zh": {"model": "x", "device": "gpu; rm -rf /"}}})
+
+
 # --- configs: nothing runs code, nothing explodes ---------------------------------------------------------
 def _config(tmp_path, text: str | bytes) -> str:
     path = tmp_path / "c.yaml"
@@ -454,6 +516,8 @@ HOSTILE_CONFIGS = {
     "unknown_key": ("summarise: {max_sentences: 2}\n", "unknown config key 'summarise'"),
     "bad_value": ("summarize: {max_sentences: -1}\n", "bad value for 'summarize.max_sentences'"),
     "negative_limit": ("input: {max_chars: 0}\n", "bad value for 'input.max_chars'"),
+    "negative_generation": ("translate: {en_zh: {model: x, generation: {max_new_tokens: -5}}}\n",
+                            "must not be negative"),
     "huge_file": ("# " + "x" * 2_100_000 + "\n", "larger than"),
 }
 
@@ -519,7 +583,9 @@ def test_term_file_problems_are_config_errors(tmp_path, capsys):
     path = _text_file(tmp_path, GOOD_EN)
     terms = tmp_path / "terms.yaml"
     for content, message in ((b"- {en: caf\xe9, zh: x}\n", "not valid UTF-8"), (b"en: x\n", "a YAML list"),
-                             (b"- {en: x}\n", "entry 1")):
+                             (b"- {en: x}\n", "entry 1"),
+                             (b"- {en: x, zh: y, aliases_en: [''], category: c, definition_en: d, definition_zh: e}\n",
+                              "empty form")):
         terms.write_bytes(content)
         assert main(["glossary", path, "--terms", str(terms)]) == 2
         assert message in one_line_error(capsys, "bad_config")

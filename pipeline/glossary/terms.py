@@ -33,6 +33,13 @@ class Term(BaseModel):
             raise ValueError("must not be empty")
         return value.strip()
 
+    @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh")
+    @classmethod
+    def _no_blank_forms(cls, value: list[str]) -> list[str]:
+        if any(not form.strip() for form in value):
+            raise ValueError("must not hold an empty form (it would match everywhere)")
+        return [form.strip() for form in value]
+
 
 def read_terms(path: Path) -> list[Term]:
     raw = read_yaml(path, "term file") or []
