@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError
 from .escape import terminal
 
 FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
@@ -165,7 +165,7 @@ def cmd_demo(args) -> int:
 
     files = sorted(Path(args.folder).glob("*.txt"))
     if not files:
-        raise BisumError(f"{args.folder}: no .txt articles found")
+        raise InputError(f"{args.folder}: no .txt articles found")
     runner = _runner(args)
     for path in files:
         result = runner.run(Article(id=path.stem, text=read_text_file(path)))
@@ -173,14 +173,33 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _at_least_one(value: str) -> int:
+def _whole(value: str, low: int, high: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    if number < low or high is not None and number > high:
+        raise argparse.ArgumentTypeError(f"must be at least {low}{f' and at most {high:,}' if high else ''}, "
+                                         f"not {number}")
     return number
+
+
+def _at_least_one(value: str) -> int:
+    return _whole(value, 1)
+
+
+def _rounds(value: str) -> int:
+    return _whole(value, 1, 100_000)
+
+
+def _seed(value: str) -> int:
+    return _whole(value, 0)
+
+
+def _path(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("a path must not be empty")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summarize", help="clean, summarize (en + zh) and build the glossary of one article",
                        description="Summarize one article from a UTF-8 text file or stdin ('-').")
-    p.add_argument("file", help="text file, or - for stdin")
+    p.add_argument("file", type=_path, help="text file, or - for stdin")
     p.add_argument("--format", choices=["text", "json", "md"], default="text", help=FORMAT_HELP)
     p.add_argument("--id", help="record id for the output (default: the file name)")
     p.add_argument("--title", help="article title (helps the summarizer)")
@@ -202,9 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="One output line per input record, in input order; bad records become error "
                                    "records {id, error: {code, message}}. Exit 0: all done; 3: some records failed; "
                                    "2: the run failed.")
-    p.add_argument("--input", required=True,
+    p.add_argument("--input", type=_path, required=True,
                    help="JSONL, CSV/TSV, parquet, a datasets folder (save_to_disk) or a folder of .txt files")
-    p.add_argument("--output", required=True, help="JSONL file to write")
+    p.add_argument("--output", type=_path, required=True, help="JSONL file to write")
     p.add_argument("--resume", action="store_true", help="keep the output's records and do only the rest")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     p.add_argument("--workers", type=_at_least_one, default=1, help="processes running the pipeline (default: 1)")
@@ -223,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("glossary", help="list the financial terms found in articles, English and Chinese",
                        description="One merged glossary over all files, with counts and the articles they occur in.")
-    p.add_argument("files", nargs="+", help=".txt files, or record files (JSONL/CSV/parquet/datasets folder)")
-    p.add_argument("--terms", help="YAML file of your own terms, extending or overriding the shipped base")
+    p.add_argument("files", type=_path, nargs="+", help=".txt files, or record files (JSONL/CSV/parquet/datasets folder)")
+    p.add_argument("--terms", type=_path, help="YAML file of your own terms, extending or overriding the shipped base")
     p.add_argument("--text-column", default="text", help="text column of record files (default: text)")
     p.add_argument("--id-column", default="id", help="id column of record files (default: id)")
     p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
@@ -233,30 +252,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score summaries against references and sources, with intervals",
                        description="ROUGE (Chinese-aware), unsupported figures, glossary consistency, compression and "
                                    "novel n-grams, 95%% bootstrap intervals; paired tests when several --pred are given.")
-    p.add_argument("--pred", required=True, action="append",
+    p.add_argument("--pred", required=True, action="append", type=_path,
                    help="predictions: JSONL/CSV/parquet/datasets folder (e.g. `bisum batch` output); repeat to compare")
     p.add_argument("--name", action="append", help="a name per --pred (default: file names)")
-    p.add_argument("--ref", required=True, help="references, same formats")
-    p.add_argument("--sources", help="source articles, when the references have no source column")
+    p.add_argument("--ref", type=_path, required=True, help="references, same formats")
+    p.add_argument("--sources", type=_path, help="source articles, when the references have no source column")
     p.add_argument("--pred-column", help="prediction column (default: prediction, summary or summary_<lang>)")
     p.add_argument("--ref-column", default="summary", help="reference column (default: summary)")
     p.add_argument("--source-column", default="article", help="source column (default: article)")
     p.add_argument("--id-column", default="id", help="id column joining the tables (default: id)")
     p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="language of the summaries")
-    p.add_argument("--rounds", type=_at_least_one, default=1000, help="bootstrap resamples (default: 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
-    p.add_argument("--out", help="folder for report.md, report.csv, report.json and report.png")
+    p.add_argument("--rounds", type=_rounds, default=1000, help="bootstrap resamples, 1 to 100,000 (default: 1000)")
+    p.add_argument("--seed", type=_seed, default=0, help="bootstrap seed, 0 or more (default: 0)")
+    p.add_argument("--out", type=_path, help="folder for report.md, report.csv, report.json and report.png")
     p.add_argument("--format", choices=["table", "md", "csv", "json"], default="table", help="what to print")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("demo", help="run the pipeline on the example articles",
                        description="Summarize every .txt file of a folder and print the results.")
-    p.add_argument("folder", nargs="?", default="examples", help="folder of .txt articles (default: examples)")
+    p.add_argument("folder", type=_path, nargs="?", default="examples", help="folder of .txt articles (default: examples)")
     p.set_defaults(func=cmd_demo)
 
     for name, p in sub.choices.items():
         if name != "evaluate":
-            p.add_argument("--config", help=CONFIG_HELP)
+            p.add_argument("--config", type=_path, help=CONFIG_HELP)
     return parser
 
 

@@ -113,8 +113,10 @@ def check_source(source: str | Path) -> Path:
     p = Path(source)
     if p.is_dir():
         return p
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"{p}: no such file or folder")
+    if not p.is_file():
+        raise InputError(f"{p}: not a regular file or folder (a device or a pipe cannot be read as a table)")
     if p.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"{p}: unsupported input format '{p.suffix.lower()}' (use .jsonl, .csv, .tsv, .parquet, "
                          "a datasets folder or a folder of .txt files)")

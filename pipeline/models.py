@@ -49,6 +49,13 @@ def load_model(spec: ModelSpec, kind: str = "seq2seq"):
 _LOADED: dict[str, object] = {}
 
 
+def quiet_hub() -> None:
+    """The hub client logs every retry of an unreachable hub as a warning; the one-line error says it all."""
+    import huggingface_hub
+
+    huggingface_hub.utils.logging.set_verbosity_error()
+
+
 def _pickle_only(model: str) -> bool:
     folder = Path(model)
     return folder.is_dir() and not any(folder.glob("*.safetensors")) and any(folder.glob("*.bin"))
@@ -68,6 +75,7 @@ def _load(spec: ModelSpec, kind: str):
         "local Hugging Face cache" if kwargs["local_files_only"] else "Hugging Face hub")
     auto = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
+        quiet_hub()
         tokenizer = AutoTokenizer.from_pretrained(spec.model, **kwargs)
         model = auto.from_pretrained(spec.model, dtype=getattr(torch, spec.dtype),
                                      use_safetensors=None if spec.allow_pickle else True, **kwargs)

@@ -20,6 +20,7 @@ from .faithfulness import inconsistent_terms
 from .rouge import METRICS, CharTokenizer, JiebaTokenizer, metric_name, rouge_columns, scorers
 from .stats import bootstrap_ci, corpus_value, paired_bootstrap, resamples
 
+MAX_ROUNDS = 100_000  # bootstrap resamples: more only costs memory (rounds x articles indices)
 # Metrics where a pair of systems is tested for a difference.
 PAIRED_STATS = ("f",)
 FAITHFULNESS = ("figures_unsupported_%", "summaries_with_unsupported_figure_%", "terms_inconsistent_%")
@@ -74,8 +75,10 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     Tables are paths (JSONL/CSV/parquet/`save_to_disk` folder), `datasets.Dataset` objects or lists of dicts.
     Sources come from `source_column` of the references, or of `sources` when given; without them the
     faithfulness and abstraction metrics are left out and the report says so."""
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-        raise InputError(f"rounds (bootstrap resamples) must be a whole number of at least 1, not {rounds!r}")
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
+        raise InputError(f"rounds (bootstrap resamples) must be a whole number from 1 to {MAX_ROUNDS:,}, not {rounds!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be a whole number of 0 or more, not {seed!r}")
     systems = predictions if isinstance(predictions, (list, tuple)) and not _is_row_list(predictions) else [predictions]
     names = list(names) if names else [_default_name(s, i) for i, s in enumerate(systems)]
     if len(names) != len(systems):
