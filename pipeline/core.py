@@ -120,10 +120,11 @@ class BilingualSummarizer:
             return
         translator = self.translators[direction]
         if translator is None:
+            why = ("translation is disabled by config (translate.backend: none)" if self.config.translate.backend == "none"
+                   else f"no {direction} model is configured (translate.{direction}: null)")
             for w in todo:
                 w.summaries[target] = Summary(lang=target, text=None, backend="none",
-                                              warning=f"summary_{target} is missing: no {direction} translator is "
-                                                      f"configured (translate.{direction})")
+                                              warning=f"summary_{target} is missing: {why}")
             return
         sources = [[s.text for s in split_sentences(w.summaries[w.lang].text, w.lang)] for w in todo]
         flat = [s for group in sources for s in group]

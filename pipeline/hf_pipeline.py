@@ -7,6 +7,7 @@ transformers 5.x has no summarization task, so this registers one. Inputs are ar
 from __future__ import annotations
 
 import os
+from collections.abc import Sized
 from pathlib import Path
 
 import torch
@@ -133,7 +134,10 @@ class BilingualSummarizationPipeline(Pipeline):
 
     def get_iterator(self, inputs, num_workers, batch_size, preprocess_params, forward_params, postprocess_params):
         """As the base class, but batches are lists of articles (nothing to pad): one `run_many` per batch."""
-        dataset = PipelineDataset(inputs, self.preprocess, preprocess_params)
+        if isinstance(inputs, Sized):
+            dataset = PipelineDataset(inputs, self.preprocess, preprocess_params)
+        else:  # a generator: streamed, one worker
+            dataset, num_workers = PipelineIterator(inputs, self.preprocess, preprocess_params), 0
         loader = DataLoader(dataset, num_workers=num_workers, batch_size=batch_size, collate_fn=_concat)
         model_iterator = PipelineIterator(loader, self.forward, forward_params, loader_batch_size=batch_size)
         return PipelineIterator(model_iterator, self.postprocess, postprocess_params)

@@ -65,6 +65,9 @@ def _load(spec: ModelSpec, kind: str):
     import torch
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
 
+    if spec.model.startswith(("/", "./", "../", "~")) and not Path(spec.model).exists():
+        raise ModelLoadError(f"cannot load model '{spec.model}': there is no such folder. How to fix: set `model:` "
+                             "to a folder holding the model (save_pretrained output) or to a hub id")
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}
     if Path(spec.model).exists():
         kwargs = {"local_files_only": True}

@@ -79,7 +79,11 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
         raise InputError(f"rounds (bootstrap resamples) must be a whole number from 1 to {MAX_ROUNDS:,}, not {rounds!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InputError(f"seed must be a whole number of 0 or more, not {seed!r}")
+    if lang not in ("auto", "en", "zh"):
+        raise InputError(f"lang must be 'auto', 'en' or 'zh', not {lang!r}")
     systems = predictions if isinstance(predictions, (list, tuple)) and not _is_row_list(predictions) else [predictions]
+    if not systems:
+        raise InputError("no prediction tables given")
     names = list(names) if names else [_default_name(s, i) for i, s in enumerate(systems)]
     if len(names) != len(systems):
         raise InputError(f"{len(names)} names for {len(systems)} prediction tables")
