@@ -32,8 +32,8 @@ test: venv
 	$(PY) -m pytest
 
 # Benchmarks read ../shared/data and skip data sets that are absent: `make bench-NAME` runs
-# benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch).
-BENCHES := cleaning summarize faithfulness evaluation glossary batch
+# benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch, startup).
+BENCHES := cleaning summarize faithfulness evaluation glossary batch startup
 .PHONY: $(addprefix bench-,$(BENCHES))
 bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 

@@ -3,8 +3,9 @@
     from pipeline import summarize
     result = summarize("article text ...")          # Result: cleaned_text, edits, summary_en, summary_zh, ...
 
-Scores against references: `pipeline.evaluate(predictions, references)`;
-or, through Hugging Face: `transformers.pipeline("bilingual-summarization")` (registered on import).
+Scores against references: `pipeline.evaluate(predictions, references)`. Through Hugging Face:
+`import pipeline.hf_pipeline` registers the task, then `transformers.pipeline("bilingual-summarization")`.
+`import pipeline` itself loads neither torch nor transformers (model backends import them when used).
 """
 from __future__ import annotations
 
@@ -12,12 +13,9 @@ from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import BisumError, InputError
 from .evaluate import evaluate
-from .hf_pipeline import register as _register
 from .schema import Article, Result
 
 __version__ = "0.1.0"
-
-_register()
 
 
 def summarize(text: str, *, id: str = "doc-1", title: str | None = None, config: str | Config | None = None) -> Result:

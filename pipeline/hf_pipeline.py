@@ -1,6 +1,7 @@
 """`transformers.pipeline("bilingual-summarization")`: the whole bisum pipeline as a Hugging Face pipeline.
 
-transformers 5.x has no summarization task, so this registers one. Inputs are article strings or dicts
+transformers 5.x has no summarization task, so importing this module registers one (`import
+pipeline.hf_pipeline`; `import pipeline` alone stays free of torch and transformers). Inputs are article strings or dicts
 ({"id", "text", "title"}); outputs are the same result dicts the CLI prints. Choose a bisum YAML config with
 `pipeline("bilingual-summarization", bisum_config="configs/hf-small.yaml")`.
 """
@@ -152,3 +153,6 @@ def register() -> None:
         TASK, pipeline_class=BilingualSummarizationPipeline, pt_model=(), default={"model": (EmbeddedDefault(), None)},
         type="text",
     )
+
+
+register()

@@ -56,18 +56,32 @@ def quiet_hub() -> None:
     huggingface_hub.utils.logging.set_verbosity_error()
 
 
+def _in_local_cache(spec: ModelSpec) -> bool:
+    """Whether the hub cache holds the model's config.json at the spec's revision."""
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        found = try_to_load_from_cache(spec.model, "config.json", revision=spec.revision)
+    except ValueError:  # not a valid repo id: the loader will say so
+        return True
+    return isinstance(found, str)
+
+
 def _pickle_only(model: str) -> bool:
     folder = Path(model)
     return folder.is_dir() and not any(folder.glob("*.safetensors")) and any(folder.glob("*.bin"))
 
 
 def _load(spec: ModelSpec, kind: str):
-    import torch
-    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
-
     if spec.model.startswith(("/", "./", "../", "~")) and not Path(spec.model).exists():
         raise ModelLoadError(f"cannot load model '{spec.model}': there is no such folder. How to fix: set `model:` "
                              "to a folder holding the model (save_pretrained output) or to a hub id")
+    if _offline(spec) and not Path(spec.model).exists() and not _in_local_cache(spec):
+        raise ModelLoadError(f"cannot load model '{describe(spec)}' from the local Hugging Face cache: it is not there. "
+                             f"How to fix: {_hint(spec)}")  # said without importing torch or transformers
+    import torch
+    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
+
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}
     if Path(spec.model).exists():
         kwargs = {"local_files_only": True}

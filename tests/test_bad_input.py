@@ -15,6 +15,7 @@ import pytest
 import transformers
 
 import pipeline
+import pipeline.hf_pipeline  # noqa: F401  (registers the task)
 from pipeline.batch import run_batch
 from pipeline.cli import main
 from pipeline.errors import CODES, EXIT_CODES, BisumError, ConfigError, InputError

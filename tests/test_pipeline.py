@@ -3,7 +3,7 @@ import json
 import pytest
 import transformers
 
-import pipeline  # noqa: F401  (registers the task)
+import pipeline.hf_pipeline  # noqa: F401  (registers the task)
 from pipeline import Article, BilingualSummarizer, Result, load_config
 from pipeline.cli import main
 from pipeline.clean import restore_original

@@ -1,0 +1,31 @@
+"""The package imports light: no torch or transformers until a model backend or the HF pipeline is used."""
+import subprocess
+import sys
+
+from .conftest import EXAMPLES
+
+HEAVY = "import sys; assert not {'torch', 'transformers'} & set(sys.modules), sorted({'torch', 'transformers'} & set(sys.modules))"
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def test_import_pipeline_loads_neither_torch_nor_transformers():
+    run = _python(f"import pipeline; pipeline.load_config('hf-small'); {HEAVY}")
+    assert run.returncode == 0, run.stderr
+
+
+def test_commands_without_models_never_import_them():
+    article = EXAMPLES / "01_shenzhen_green_bonds.txt"
+    for argv in (["--help"], ["clean", str(article)], ["glossary", str(article)], ["summarize", str(article)]):
+        code = (f"import sys; from pipeline.cli import main; sys.argv = ['bisum', *{argv!r}]\n"
+                f"try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n{HEAVY}")
+        run = _python(code)
+        assert run.returncode == 0, (argv, run.stderr[-500:])
+
+
+def test_the_hf_task_is_registered_by_importing_its_module():
+    run = _python("import pipeline.hf_pipeline, transformers; p = transformers.pipeline('bilingual-summarization'); "
+                  "print(p('The bank cut rates on Monday. Loans rose 5% in May. Bonds fell.')['summary_en'])")
+    assert run.returncode == 0 and "The bank cut rates" in run.stdout, run.stderr[-500:]
