@@ -15,8 +15,11 @@ import regex
 
 from .config import CleanConfig
 from .gate import CONTROL_SEQUENCE
-from .schema import CleanResult, Edit, Flag, Lang, Sentence
+from .schema import CleanResult, Edit, Flag, Lang, Provenance, Sentence
+from .lang import profile
 from .segment import split_sentences
+
+PROVENANCE = Provenance(backend="rules", model="bisum-cleaner")
 
 # ftfy limited to encoding repair: quotes, character width and ligatures are the author's, not damage.
 _FTFY = ftfy.TextFixerConfig(
@@ -31,7 +34,6 @@ _FTFY = ftfy.TextFixerConfig(
     explain=False,
 )
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
 _PRONOUN = r"(?:it|this|that|there|he|she|they|we|i|you|which|these|those)"
 _AUX = r"(?:is|was|are|were|be|been|does|did|do|has|had|have|will|would|can|could|shall|should|may|might|must)"
 # Romanised endings of Japanese / Chinese sentences left behind by MT ("Ta." from 他, "desu").
@@ -102,6 +104,7 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
     if not config.enabled:
         return CleanResult(original_text=text, cleaned_text=text)
     rules = config.rules
+    applies = profile(lang).cleaning  # the language-specific rules of this language
     sentences = split_sentences(text, lang)
     proposals: list[_Proposal] = []
     flags: list[_Proposal] = []
@@ -110,26 +113,26 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
     if rules.markup:
         proposals += _markup(text)
     if rules.whitespace:
-        proposals += _whitespace(text, lang)
+        proposals += _whitespace(text, "cjk_gap" in applies)
     if rules.punctuation:
-        proposals += _punctuation(text, lang)
-    if rules.missing_space and lang == "en":
+        proposals += _punctuation(text, "punctuation.cjk" in applies)
+    if rules.missing_space and "missing_space" in applies:
         proposals += [
             _Proposal(m.end(1), m.end(1), " ", "missing_space", "no space after sentence end", 0.95)
             for m in _GLUED.finditer(text)
         ]
-    if rules.stray_script and lang == "en":
+    if rules.stray_script and "stray_script" in applies:
         removals, kept = _stray_script(text, sentences)
         proposals += removals
         flags += kept
-    if rules.traditional and lang == "zh":
+    if rules.traditional and "traditional" in applies:
         proposals += _traditional(text)
     junk: list[_Finding] = []
     if rules.fragment:
-        junk += _fragments(sentences, lang)
+        junk += _fragments(sentences, applies)
     if rules.duplicate:
-        junk += _duplicates(sentences, lang, config.duplicate_min_words)
-    truncated = _truncations(sentences) if rules.truncation and lang == "en" else []
+        junk += _duplicates(sentences, profile(lang).duplicate_key, config.duplicate_min_words)
+    truncated = _truncations(sentences) if rules.truncation and "truncation" in applies else []
     for findings, action in ((junk, config.fragment_action), (truncated, config.truncation_action)):
         for f in findings:
             if action == "remove":
@@ -203,7 +206,7 @@ def _encoding(text: str) -> list[_Proposal]:
 
 def _traditional(text: str) -> list[_Proposal]:
     """Traditional Chinese characters converted to Simplified (OpenCC t2s), one edit per changed run."""
-    from .textstats import to_simplified
+    from .lang.zh import to_simplified
 
     out = []
     for line in regex.finditer(r"[^\n]+", text):
@@ -240,7 +243,7 @@ def _markup(text: str) -> list[_Proposal]:
     return out
 
 
-def _whitespace(text: str, lang: Lang) -> list[_Proposal]:
+def _whitespace(text: str, cjk_gaps: bool) -> list[_Proposal]:
     out = [_Proposal(m.start(), m.end(), "", "whitespace.zero_width", "invisible character", 0.99)
            for m in _ZERO_WIDTH.finditer(text)]
     out += [_Proposal(m.start(), m.end(), "", "whitespace.control", "control character or terminal escape", 0.99)
@@ -255,7 +258,7 @@ def _whitespace(text: str, lang: Lang) -> list[_Proposal]:
     if end and end.group() != "\n":
         out.append(_Proposal(end.start(), end.end(), "\n" if "\n" in end.group() else "",
                              "whitespace.text_end", "whitespace at the end of the text", 0.99))
-    if lang == "zh":
+    if cjk_gaps:
         out += [_Proposal(m.start(), m.end(), "", "whitespace.cjk_gap", "space between Chinese characters", 0.9)
                 for m in _CJK_GAP.finditer(text)]
     return out
@@ -265,8 +268,8 @@ def _at_line_start(text: str, pos: int) -> bool:
     return pos == 0 or text[pos - 1] == "\n"
 
 
-def _punctuation(text: str, lang: Lang) -> list[_Proposal]:
-    pattern = _DOUBLED_ZH if lang == "zh" else _DOUBLED_EN
+def _punctuation(text: str, cjk: bool) -> list[_Proposal]:
+    pattern = _DOUBLED_ZH if cjk else _DOUBLED_EN
     out = []
     for m in pattern.finditer(text):
         kept = m.group().strip()[-1] if m.group().strip() else ""
@@ -307,13 +310,13 @@ def _quoted(sentence: str) -> bool:
     return sentence[:1] in "\"“'‘「" or sentence.rstrip()[-1:] in "\"”'’」"
 
 
-def _fragments(sentences: list[Sentence], lang: Lang) -> list[_Finding]:
+def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Finding]:
     out = []
     for i, sent in enumerate(sentences):
         body = sent.text
-        if lang == "zh":
-            if _ZH_PARTICLE.fullmatch(body):
-                out.append(_Finding(sent, "fragment.zh_particle", "one-character fragment left by translation", 0.9))
+        if "fragment.zh" in applies and _ZH_PARTICLE.fullmatch(body):
+            out.append(_Finding(sent, "fragment.zh_particle", "one-character fragment left by translation", 0.9))
+        if "fragment.en" not in applies:
             continue
         if _quoted(body):
             continue
@@ -330,14 +333,13 @@ def _fragments(sentences: list[Sentence], lang: Lang) -> list[_Finding]:
     return out
 
 
-def _duplicates(sentences: list[Sentence], lang: Lang, min_words: int, window: int = 3) -> list[_Finding]:
+def _duplicates(sentences: list[Sentence], duplicate_key, min_words: int, window: int = 3) -> list[_Finding]:
     """A sentence repeating one of the `window` sentences before it. Speakers and reporters repeat points
     far apart; machine translation doubles a sentence next to itself."""
-    keys = [" ".join(_WORD.findall(s.text.lower())) if lang == "en" else regex.sub(r"\s+", "", s.text)
-            for s in sentences]
+    keyed = [duplicate_key(s.text) for s in sentences]
+    keys = [key for key, _ in keyed]
     out = []
-    for i, (sent, key) in enumerate(zip(sentences, keys)):
-        size = len(key.split()) if lang == "en" else len(key) // 2
+    for i, (sent, (key, size)) in enumerate(zip(sentences, keyed)):
         if size >= min_words and key in keys[max(0, i - window):i]:
             out.append(_Finding(sent, "duplicate.sentence", "repeats the sentence just before it", 0.95))
     return out

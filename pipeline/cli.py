@@ -78,6 +78,7 @@ def cmd_glossary(args) -> int:
     from .config import load_config
     from .glossary.detect import detector_for
     from .glossary.merge import merged_glossary
+    from .lang import OUTPUT_LANGS
 
     config = load_config(args.config)
     detector = detector_for(args.terms or config.glossary.user_terms)
@@ -93,9 +94,9 @@ def cmd_glossary(args) -> int:
         for r in terms:
             writer.writerow([r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]),
                              ";".join(r["surfaces"]), "glossary"])
-        for c in candidates:
-            writer.writerow([c["term"] if c["lang"] == "en" else "", c["term"] if c["lang"] == "zh" else "", "",
-                             c["count"], ";".join(c["articles"]), c["term"], c["status"]])
+        for c in candidates:  # a candidate fills the column of its own language
+            writer.writerow([c["term"] if c["lang"] == code else "" for code in OUTPUT_LANGS]
+                            + ["", c["count"], ";".join(c["articles"]), c["term"], c["status"]])
         sys.stdout.write(buf.getvalue())
     else:
         from .escape import markdown_cell

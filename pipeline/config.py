@@ -140,6 +140,8 @@ class ModelSpec(_Section):
     """A Hugging Face model: hub id or local folder, loaded through one code path."""
 
     model: str
+    # The backend for this model (None: the section's `backend`), so each language can use its own.
+    backend: Literal["seq2seq", "causal"] | None = None
     revision: str | None = None
     # False: use only a local folder or the local Hugging Face cache (never a network call).
     download: bool = False
@@ -159,7 +161,6 @@ class ModelSpec(_Section):
     max_input_tokens: int | None = Field(default=None, ge=16)
     # Causal LLMs: the prompt template in configs/prompts/chat.yaml (None: the task's default template).
     prompt: str | None = None
-    licence: str | None = None
     # Opt-ins, off by default: run Python code shipped with the model; load pickled (.bin) weights
     # when the folder has no safetensors. Use only for models you trust.
     trust_remote_code: bool = False
@@ -207,13 +208,11 @@ class TranslateConfig(_Section):
         revision="main",
         target_prefix=">>cmn_Hans<<",
         generation={"num_beams": 4, "max_new_tokens": 256},
-        licence="apache-2.0",
     )
     zh_en: ModelSpec | None = ModelSpec(
         model="Helsinki-NLP/opus-mt-zh-en",
         revision="main",
         generation={"num_beams": 4, "max_new_tokens": 256},
-        licence="apache-2.0",
     )
 
 

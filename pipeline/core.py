@@ -1,24 +1,24 @@
-"""The orchestrator: clean -> segment -> summarize -> translate -> glossary, one article at a time or in
-batches (translation is batched across articles)."""
+"""The orchestrator: gate -> detect -> clean -> segment -> summarize -> translate -> glossary, one article at a
+time or in batches (summaries and translations are batched across articles). It only sequences the stages
+and assembles the Result; each stage reports its own provenance and notices."""
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
 
+from .clean import PROVENANCE as CLEANER
 from .clean import clean_text
 from .config import Config, load_config
-from .errors import BisumError, EmptyTextError, InputError, ModelLoadError
+from .errors import BisumError, EmptyTextError, InputError
 from .gate import admit, admit_title
+from .glossary import provenance as glossary_provenance
 from .glossary.detect import detector_for
 from .glossary.discover import discover
-from .lang import detect_language
-from .schema import Article, CleanResult, Provenance, Result, Sentence, Summary
+from .lang import OUTPUT_LANGS, detect_language
+from .schema import Article, CleanResult, Document, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
-from .summarize import build_summarizer
-from .translate import build_translator
-from .figures import unsupported
-
-CLEANER = Provenance(backend="rules", model="bisum-cleaner")
+from .summarize import SummarizeStage
+from .translate import TranslateStage
 
 
 @contextmanager
@@ -34,7 +34,6 @@ class _Work:
     def __init__(self, article: Article):
         self.article = article
         self.timings: dict[str, float] = {}
-        self.warnings: list[str] = []
         self.lang = "en"
         self.clean: CleanResult | None = None
         self.sentences: list[Sentence] = []
@@ -45,11 +44,11 @@ class _Work:
 class BilingualSummarizer:
     """Runs the configured stages. Build once, call `run` or `run_batch` many times."""
 
-    def __init__(self, config: Config | str | None = None):
+    def __init__(self, config: Config | str | dict | None = None):
         self.config = config if isinstance(config, Config) else load_config(config)
-        self.summarizer = build_summarizer(self.config.summarize)
         self.detector = detector_for(self.config.glossary.user_terms) if self.config.glossary.enabled else None
-        self.translators = {d: build_translator(self.config.translate, d, self.detector) for d in ("en_zh", "zh_en")}
+        self.summarize_stage = SummarizeStage(self.config.summarize)
+        self.translate_stage = TranslateStage(self.config.translate, self.detector)
 
     def run(self, article: Article | str) -> Result:
         """One article's Result; an article the input gate refuses raises its InputError."""
@@ -74,8 +73,9 @@ class BilingualSummarizer:
                 prepared.append(exc)
         work = [w for w in prepared if isinstance(w, _Work)]
         self._summarize(work)
-        for direction in ("en_zh", "zh_en"):
-            self._translate([w for w in work if _direction(w.lang) == direction], direction)
+        for target in OUTPUT_LANGS:
+            for source in dict.fromkeys(w.lang for w in work if w.lang != target):
+                self._translate([w for w in work if w.lang == source and w.summaries[source].text], target)
         return [self._finish(w) if isinstance(w, _Work) else w for w in prepared]
 
     # --- stages --------------------------------------------------------------------------------------
@@ -104,58 +104,23 @@ class BilingualSummarizer:
 
     def _summarize(self, work: list[_Work]) -> None:
         start = time.perf_counter()
-        summaries = self.summarizer.summarize_many(
-            [(w.sentences, w.lang, w.flagged, w.article.title) for w in work])
+        summaries = self.summarize_stage.run([Document(sentences=w.sentences, lang=w.lang, exclude=w.flagged,
+                                                       title=w.article.title) for w in work])
         share = round((time.perf_counter() - start) / max(len(work), 1), 4)
         for w, summary in zip(work, summaries):
             w.timings["summarize"] = share
             w.summaries[w.lang] = summary
-            if summary.warning:
-                w.warnings.append(f"summary_{w.lang}: {summary.warning}")
 
-    def _translate(self, work: list[_Work], direction: str) -> None:
-        target = direction.split("_")[1]
-        todo = [w for w in work if w.summaries[w.lang].text]
-        if not todo:
+    def _translate(self, work: list[_Work], target: str) -> None:
+        if not work:
             return
-        translator = self.translators[direction]
-        if translator is None:
-            why = ("translation is disabled by config (translate.backend: none)" if self.config.translate.backend == "none"
-                   else f"no {direction} model is configured (translate.{direction}: null)")
-            for w in todo:
-                w.summaries[target] = Summary(lang=target, text=None, backend="none",
-                                              warning=f"summary_{target} is missing: {why}")
-            return
-        sources = [[s.text for s in split_sentences(w.summaries[w.lang].text, w.lang)] for w in todo]
-        flat = [s for group in sources for s in group]
         start = time.perf_counter()
-        try:
-            translated, details = translator.translate(flat)
-        except ModelLoadError as exc:
-            for w in todo:
-                w.summaries[target] = Summary(lang=target, text=None, backend=translator.kind,
-                                              model=translator.spec.model, revision=translator.spec.revision,
-                                              warning=f"summary_{target} is missing: {exc.message}")
-            return
-        share = (time.perf_counter() - start) / len(todo)
-        joiner = "" if target == "zh" else " "
-        pos = 0
-        for w, group in zip(todo, sources):
-            text = joiner.join(translated[pos:pos + len(group)])
-            source = ("" if w.lang == "zh" else " ").join(group)
-            if self.detector is not None:
-                w.warnings += [f"summary_{target}: {m}" for m in self.detector.missing_renderings(
-                    source, w.lang, text, target)]
-            lost = unsupported(source, text)[0]  # every number of the source must be in the translation
-            if lost:
-                w.warnings.append(f"summary_{target}: numbers of summary_{w.lang} missing from the translation: "
-                                  + ", ".join(lost))
-            w.summaries[target] = Summary(lang=target, text=text,
-                                          backend=translator.kind, model=translator.spec.model,
-                                          revision=translator.spec.revision,
-                                          details={**details, "translated_from": w.lang})
-            w.timings["translate"] = round(share, 4)
-            pos += len(group)
+        translations = self.translate_stage.run([w.summaries[w.lang] for w in work], target)
+        share = round((time.perf_counter() - start) / len(work), 4)
+        for w, translation in zip(work, translations):
+            w.summaries[target] = translation
+            if translation.text is not None:
+                w.timings["translate"] = share
 
     def _finish(self, w: _Work) -> Result:
         glossary, candidates = [], []
@@ -164,19 +129,13 @@ class BilingualSummarizer:
                 glossary = self.detector.glossary(w.clean.cleaned_text, w.lang, w.sentences)
                 if self.config.glossary.discover:
                     candidates = discover(w.clean.cleaned_text, w.lang, w.sentences, self.detector, glossary)
-        for lang in ("en", "zh"):
-            summary = w.summaries.get(lang)
-            if summary is not None and summary.warning and summary.text is None and lang != w.lang:
-                w.warnings.append(summary.warning)
+        summaries = [w.summaries[w.lang]] + [w.summaries[lang] for lang in OUTPUT_LANGS
+                                             if lang != w.lang and lang in w.summaries]
+        notices = [n for summary in summaries for n in summary.notices]
         provenance = {"cleaned_text": CLEANER}
-        for lang in ("en", "zh"):
-            s = w.summaries.get(lang)
-            if s is not None:
-                provenance[f"summary_{lang}"] = Provenance(backend=s.backend, model=s.model, revision=s.revision,
-                                                           details={**s.details, "available": s.text is not None})
-        provenance["glossary"] = Provenance(backend="term-base", model="bisum-terms",
-                                            details={"user_terms": self.config.glossary.user_terms,
-                                                     "enabled": self.detector is not None})
+        provenance.update({f"summary_{lang}": w.summaries[lang].provenance() for lang in OUTPUT_LANGS
+                           if lang in w.summaries})
+        provenance["glossary"] = glossary_provenance(self.config.glossary.user_terms, self.detector is not None)
         provenance["config"] = Provenance(backend="config", model=self.config.source)
         w.timings["total"] = round(sum(w.timings.values()), 4)
         return Result(
@@ -190,13 +149,10 @@ class BilingualSummarizer:
             glossary=glossary,
             term_candidates=candidates,
             provenance=provenance,
-            warnings=w.warnings,
+            warnings=[n.message for n in notices],
+            warning_details=notices,
             timings=w.timings,
         )
-
-
-def _direction(lang: str) -> str:
-    return "en_zh" if lang == "en" else "zh_en"
 
 
 def _text(summary: Summary | None) -> str | None:

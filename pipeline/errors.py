@@ -26,6 +26,19 @@ CODES: dict[str, str] = {
     "internal_error": "an unexpected failure while processing this record (its type and message are given)",
 }
 
+# warning code -> what it means: `warning_details` of the output carries {code, field, message}.
+WARNINGS: dict[str, str] = {
+    "no_sentences": "no sentence left to summarize after cleaning",
+    "empty_model_output": "the summarization model returned an empty summary",
+    "model_fallback": "a summarization model could not be loaded: the extractive summarizer was used",
+    "translation_disabled": "the translated summary is missing: translation is switched off or has no model",
+    "translation_unavailable": "the translated summary is missing: its model cannot be loaded",
+    "term_not_rendered": "a glossary term of the summary is not written in its glossary form in the translation",
+    "numbers_missing": "numbers of the summary are missing from its translation",
+}
+# Warnings that say a summary is missing (the readable output shows them in the summary's place).
+MISSING = frozenset({"translation_disabled", "translation_unavailable"})
+
 EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_RECORDS_FAILED = 3

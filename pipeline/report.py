@@ -1,12 +1,13 @@
 """Human-readable renderings of a Result: plain text for the terminal and Markdown."""
 from __future__ import annotations
 
+from .errors import MISSING
 from .escape import markdown, markdown_cell, terminal
 from .schema import Result
 
 
 def _missing(result: Result, lang: str) -> str:
-    reason = next((w for w in result.warnings if w.startswith(f"summary_{lang}")), "not produced")
+    reason = next((n.message for n in result.warning_details if n.field == f"summary_{lang}"), "not produced")
     return f"(missing) {reason}"
 
 
@@ -24,7 +25,7 @@ def to_text(result: Result) -> str:
     if result.term_candidates:
         lines += ["", f"Not in the term base ({len(result.term_candidates)}, unverified, not translated):"]
         lines += [f"  - {c.term} (x{c.count})" for c in result.term_candidates]
-    other = [w for w in result.warnings if not w.startswith(("summary_en is missing", "summary_zh is missing"))]
+    other = [n.message for n in result.warning_details if n.code not in MISSING]  # missing ones stand in place
     if other:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in other]
     return terminal("\n".join(lines) + "\n")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import WARNINGS
 
 Lang = Literal["en", "zh"]
 
@@ -31,10 +33,6 @@ class Edit(_Model):
     rule: str
     reason: str
     confidence: float = Field(ge=0.0, le=1.0)
-
-    @property
-    def action(self) -> str:
-        return "remove" if self.replacement == "" else "replace"
 
 
 class Flag(_Model):
@@ -93,8 +91,41 @@ class TermCandidate(_Model):
     status: Literal["unverified"] = "unverified"
 
 
+class Notice(_Model):
+    """A structured warning: a stable code (errors.WARNINGS), the output field it concerns, the readable text."""
+
+    code: str
+    field: str
+    message: str
+
+    @field_validator("code")
+    @classmethod
+    def _documented(cls, code: str) -> str:
+        if code not in WARNINGS:
+            raise ValueError(f"undocumented warning code {code!r}")
+        return code
+
+    @classmethod
+    def about(cls, code: str, field: str, text: str) -> Notice:
+        """A notice whose message is "FIELD: text"."""
+        return cls(code=code, field=field, message=f"{field}: {text}")
+
+    @classmethod
+    def missing(cls, code: str, field: str, reason: str) -> Notice:
+        """A notice whose message is "FIELD is missing: reason"."""
+        return cls(code=code, field=field, message=f"{field} is missing: {reason}")
+
+
+class Provenance(_Model):
+    backend: str
+    model: str | None = None
+    revision: str | None = None
+    details: dict[str, Any] = {}
+
+
 class Summary(_Model):
-    """A summary in one language, or the reason it is missing (`text is None`)."""
+    """A summary in one language, or the reason it is missing (`text is None`). `sentences`: the indices the
+    extractive summarizer chose (empty for models)."""
 
     lang: Lang
     text: str | None
@@ -103,14 +134,25 @@ class Summary(_Model):
     model: str | None = None
     revision: str | None = None
     details: dict[str, Any] = {}
-    warning: str | None = None
+    notices: list[Notice] = []
+
+    @property
+    def field(self) -> str:
+        return f"summary_{self.lang}"
+
+    def provenance(self) -> Provenance:
+        return Provenance(backend=self.backend, model=self.model, revision=self.revision,
+                          details={**self.details, "available": self.text is not None})
 
 
-class Provenance(_Model):
-    backend: str
-    model: str | None = None
-    revision: str | None = None
-    details: dict[str, Any] = {}
+class Document(_Model):
+    """What the summarize stage takes for one article: its sentences, language, the indices of sentences
+    flagged by the cleaner (left out), and its title."""
+
+    sentences: list[Sentence]
+    lang: Lang
+    exclude: set[int] = set()
+    title: str | None = None
 
 
 class Result(_Model):
@@ -127,6 +169,7 @@ class Result(_Model):
     term_candidates: list[TermCandidate] = []
     provenance: dict[str, Provenance]
     warnings: list[str]
+    warning_details: list[Notice] = []
     timings: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def test_causal_llm_summarizes_and_translates(tiny_causal, example_en, monkeypat
     result = BilingualSummarizer(config).run(Article(id="a", text=example_en))
     assert result.summary_en is not None and result.summary_zh is not None
     assert result.provenance["summary_en"].backend == "causal" and result.provenance["summary_zh"].backend == "causal"
-    translator = BilingualSummarizer(config).translators["en_zh"]
+    translator = BilingualSummarizer(config).translate_stage.backend("en", "zh")
     seen = []
     monkeypatch.setattr(translate_model, "generate", lambda *a: seen.append(a[3]) or ["QZX2 的 QZX1"])
     texts, details = translator.translate(["Green loans reached 1.2 trillion yuan."])
@@ -94,12 +94,12 @@ def test_causal_llm_summarizes_and_translates(tiny_causal, example_en, monkeypat
 
 def test_placeholders_protect_terms_and_amounts_both_ways():
     detector = detector_for(None)
-    p = protect("Green loans reached 1.2 trillion yuan and relending rose 5%.", "en", detector)
+    p = protect("Green loans reached 1.2 trillion yuan and relending rose 5%.", "en", detector, "zh")
     assert p.text == "QZX1 reached QZX2 and QZX3 rose QZX4."
     assert p.slots == {"QZX1": "绿色贷款", "QZX2": "1.2万亿元", "QZX3": "再贷款", "QZX4": "5%"}
     text, lost = restore("QZX1达到qzx 2，QZX3增长。", p)
     assert text == "绿色贷款达到1.2万亿元，再贷款增长。" and lost == ["5%"]
-    back = protect("科创板公司募资1400亿美元。", "zh", detector)
+    back = protect("科创板公司募资1400亿美元。", "zh", detector, "en")
     assert back.slots == {"QZX1": "STAR Market", "QZX2": "$140 billion"}
 
 

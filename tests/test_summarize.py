@@ -100,4 +100,4 @@ def test_equal_scores_go_to_the_earlier_sentence():
 def test_nothing_left_gives_a_warning_not_a_crash():
     sentences = split_sentences("Only one sentence here.", "en")
     summary = ExtractiveSummarizer(SummarizeConfig()).summarize(sentences, "en", exclude={0})
-    assert summary.text is None and "no sentence left" in summary.warning
+    assert summary.text is None and "no sentence left" in summary.notices[0].message

@@ -17,7 +17,7 @@ from .abstraction import NGRAMS, abstraction
 from .data import column, is_error_record, label, pick_column, read_table
 from ..figures import unsupported
 from .faithfulness import inconsistent_terms
-from .rouge import METRICS, CharTokenizer, JiebaTokenizer, metric_name, rouge_columns, scorers
+from .rouge import METRICS, metric_name, rouge_columns, scorers
 from .stats import bootstrap_ci, corpus_value, paired_bootstrap, resamples
 
 MAX_ROUNDS = 100_000  # bootstrap resamples: more only costs memory (rounds x articles indices)
@@ -186,5 +186,4 @@ def _articles(ids, cols, checks) -> list[dict]:
     return out
 
 
-__all__ = ["METRICS", "CharTokenizer", "Comparison", "EvalReport", "JiebaTokenizer", "Score", "SystemReport",
-           "evaluate", "metric_name", "scorers"]
+__all__ = ["METRICS", "Comparison", "EvalReport", "Score", "SystemReport", "evaluate", "metric_name", "scorers"]

@@ -1,14 +1,14 @@
 """Length and abstraction: compression ratio and the share of summary n-grams absent from the source."""
 from __future__ import annotations
 
-from .rouge import CharTokenizer, JiebaTokenizer
+from ..lang import profile
 
 NGRAMS = (1, 2, 3)
 
 
 def tokens(text: str, lang: str) -> list[str]:
-    """Lower-cased words (English) or jieba words (Chinese), punctuation dropped."""
-    return (JiebaTokenizer() if lang == "zh" else CharTokenizer()).tokenize(text)
+    """The language profile's word tokens (English words, jieba words), punctuation dropped."""
+    return profile(lang).tokens(text)
 
 
 def _grams(words: list[str], n: int) -> list[tuple[str, ...]]:

@@ -3,6 +3,7 @@ source does not state are checked by `pipeline.figures.unsupported`.)"""
 from __future__ import annotations
 
 from ..glossary.detect import TermDetector
+from ..lang import profile
 from ..schema import Lang
 
 
@@ -14,5 +15,5 @@ def inconsistent_terms(summary: str, detector: TermDetector, lang: Lang) -> tupl
     for start, end, idx, variant in found:
         if variant:
             term = detector.terms[idx]
-            bad.append(f"{summary[start:end]} -> {term.en if lang == 'en' else term.zh}")
+            bad.append(f"{summary[start:end]} -> {profile(lang).term_form(term)}")
     return bad, len(found)

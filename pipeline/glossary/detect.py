@@ -10,8 +10,9 @@ from pathlib import Path
 
 import regex
 
+from ..lang import profile
+from ..lang.zh import jieba
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
-from ..textstats import jieba
 from .terms import Term, load_terms
 
 
@@ -88,7 +89,7 @@ class TermDetector:
 
     def find_forms(self, text: str, lang: Lang) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term."""
-        if lang == "en":
+        if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
             return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
         inside = set()  # positions inside a jieba word that is not a term form: no match may start there
         for word, start, end in self.words(text):
@@ -114,7 +115,7 @@ class TermDetector:
         for idx in dict.fromkeys(idx for _, _, idx in self.find(source, source_lang)):
             if idx not in present:
                 term = self.terms[idx]
-                src, want = (term.en, term.zh) if source_lang == "en" else (term.zh, term.en)
+                src, want = profile(source_lang).term_form(term), profile(target_lang).term_form(term)
                 out.append(f"glossary term '{src}' is not rendered as '{want}'")
         return out
 

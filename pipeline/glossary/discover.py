@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import regex
 
+from ..lang import profile
 from ..schema import GlossaryEntry, Lang, Sentence, TermCandidate
 from .detect import TermDetector
 
@@ -53,15 +54,16 @@ def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDet
     known = ([(o.start, o.end) for entry in glossary for o in entry.occurrences] if glossary is not None
              else [(s, e) for s, e, _ in detector.find(text, lang)])
     found: dict[str, list[int]] = defaultdict(list)
-    spans = _english(text) if lang == "en" else _chinese(text, detector)
+    spaced = profile(lang).word_spaces
+    spans = _english(text) if spaced else _chinese(text, detector)
     for start, end in spans:
         if any(s <= start and end <= e for s, e in known):
             continue  # a known term, or part of one
-        key = text[start:end] if lang == "zh" else " ".join(text[start:end].lower().split())
+        key = " ".join(text[start:end].lower().split()) if spaced else text[start:end]
         found[key].append(start)
     out = []
     for phrase, starts in found.items():
-        if lang == "en" and len(starts) < 2 and "-" not in phrase:
+        if spaced and len(starts) < 2 and "-" not in phrase:
             continue  # one-off generic phrases are noise; hyphenated modifiers ("innovation-themed") are not
         out.append(TermCandidate(term=phrase, lang=lang, count=len(starts),
                                  contexts=list(dict.fromkeys(_context(text, sentences, s) for s in starts))[:3]))

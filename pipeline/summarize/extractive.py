@@ -11,8 +11,8 @@ import numpy as np
 import regex
 
 from ..config import RankingWeights, SummarizeConfig
-from ..schema import Lang, Sentence, Summary
-from ..textstats import content_words
+from ..schema import Document, Lang, Notice, Sentence, Summary
+from ..lang import LanguageProfile, profile
 
 _FIGURE = regex.compile(r"(?<![\p{Latin}\d])[$£€¥]?\d[\d,.]*\s*(?:%|bn|billion|million|m\b|亿|万)?")
 BACKEND = "extractive"
@@ -26,23 +26,28 @@ class ExtractiveSummarizer:
 
     def __init__(self, config: SummarizeConfig):
         self.config = config
+        self.name = MODEL
+
+    def summarize_many(self, documents: list[Document]) -> list[Summary]:
+        """The SummarizerBackend interface: one summary per document, in order."""
+        return [self.summarize(d.sentences, d.lang, exclude=d.exclude, title=d.title) for d in documents]
 
     def summarize(self, sentences: list[Sentence], lang: Lang, exclude: set[int] = frozenset(),
                   title: str | None = None) -> Summary:
-        candidates = [s for s in sentences if s.index not in exclude and not _is_heading(s, lang)]
+        lp = profile(lang)
+        candidates = [s for s in sentences if s.index not in exclude and not lp.is_heading(s.text)]
         if title is None:
-            title = next((s.text for s in sentences[:1] if _is_heading(s, lang)), None)
+            title = next((s.text for s in sentences[:1] if lp.is_heading(s.text)), None)
         if not candidates:
-            return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL,
-                           warning="no sentence left to summarize after cleaning")
+            return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL, notices=[Notice.about(
+                "no_sentences", f"summary_{lang}", "no sentence left to summarize after cleaning")])
         weights = self.weights(len(candidates), lang)
-        scores, sims = self._score(candidates, lang, title, weights)
-        chosen = self._select(candidates, scores, sims, lang, weights.redundancy)
+        scores, sims = self._score(candidates, lp, title, weights)
+        chosen = self._select(candidates, scores, sims, lp, weights.redundancy)
         picked = [candidates[i] for i in sorted(chosen)]
-        joiner = "" if lang == "zh" else " "
         return Summary(
             lang=lang,
-            text=joiner.join(s.text for s in picked),
+            text=lp.join(s.text for s in picked),
             sentences=[s.index for s in picked],
             backend=BACKEND,
             model=MODEL,
@@ -54,10 +59,10 @@ class ExtractiveSummarizer:
         ranking = self.config.ranking
         return ranking.long if n_sentences >= ranking.long_from_sentences else getattr(ranking, lang)
 
-    def _score(self, sents: list[Sentence], lang: Lang, title: str | None,
+    def _score(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
                w: RankingWeights) -> tuple[np.ndarray, np.ndarray]:
         """Sentence scores, and the TF-IDF cosine similarities that MMR uses against redundancy."""
-        docs = [content_words(s.text, lang) for s in sents]
+        docs = [lp.content_words(s.text) for s in sents]
         n = len(sents)
         vectors, vocab = _tfidf(docs)
         sims = vectors @ vectors.T
@@ -71,7 +76,7 @@ class ExtractiveSummarizer:
         score += w.figures * _unit(np.array([len(_FIGURE.findall(s.text)) for s in sents], dtype=float))
         if title and w.title:
             tvec = np.zeros(len(vocab))
-            for word in content_words(title, lang):
+            for word in lp.content_words(title):
                 if word in vocab:
                     tvec[vocab[word]] += 1.0
             if tvec.any():
@@ -84,7 +89,7 @@ class ExtractiveSummarizer:
         return {k: v for k, v in {"max_sentences": c.max_sentences, "ratio": c.ratio, "max_words": c.max_words,
                                   "max_chars": c.max_chars, "sentences_available": n}.items() if v is not None}
 
-    def _select(self, sents: list[Sentence], scores: np.ndarray, sims: np.ndarray, lang: Lang,
+    def _select(self, sents: list[Sentence], scores: np.ndarray, sims: np.ndarray, lp: LanguageProfile,
                 redundancy: float) -> list[int]:
         c = self.config
         limit = len(sents)
@@ -101,7 +106,7 @@ class ExtractiveSummarizer:
             top = max(gain.values())
             best = min(i for i in remaining if gain[i] >= top - TIE)  # a tie goes to the earlier sentence
             remaining.discard(best)
-            size = _length(sents[best].text, lang)
+            size = lp.length(sents[best].text)
             over_words = c.max_words is not None and used + size > c.max_words
             over_chars = c.max_chars is not None and used + size > c.max_chars
             if chosen and (over_words or over_chars):
@@ -109,19 +114,6 @@ class ExtractiveSummarizer:
             chosen.append(best)
             used += size
         return chosen
-
-
-def _length(text: str, lang: Lang) -> int:
-    """Budget units: words for English, characters for Chinese."""
-    return len(regex.sub(r"\s", "", text)) if lang == "zh" else len(text.split())
-
-
-def _is_heading(sentence: Sentence, lang: Lang) -> bool:
-    """A short line without end punctuation: a headline or section heading, not summary material."""
-    text = sentence.text
-    if text[-1:] in ".!?。！？；;…\"”’)）":
-        return False
-    return len(text.split()) <= 15 if lang == "en" else len(text) <= 30
 
 
 def _tfidf(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from ..config import ModelSpec, SummarizeConfig
 from ..generate import count_tokens, generate, input_limit, pack, render
 from ..models import describe, load_model
-from ..schema import Lang, Sentence, Summary
+from ..schema import Document, Lang, Notice, Summary
+from ..lang import profile
 from ..segment import split_sentences
 
 
@@ -21,11 +22,13 @@ class ModelSummarizer:
         self.config = config
         self.name = describe(spec)
 
-    def summarize_many(self, documents: list[list[str]]) -> list[Summary]:
-        """One summary per document (a list of sentences), all documents batched together round by round."""
+    def summarize_many(self, documents: list[Document]) -> list[Summary]:
+        """One summary per document (its sentences less the flagged ones), all documents batched together
+        round by round."""
+        documents = [[s.text for s in d.sentences if s.index not in d.exclude] for d in documents]
         tokenizer, model = load_model(self.spec, self.kind)
         limit = input_limit(tokenizer, model, self.spec)
-        joiner = "" if self.lang == "zh" else " "
+        joiner = profile(self.lang).joiner
         task = f"summarize_{self.lang}"
         fields = {"max_sentences": self.config.max_sentences or 3}
 
@@ -62,12 +65,8 @@ class ModelSummarizer:
                 final[i] = joiner.join(current[i])
                 details[i]["unfinished"] = f"still {len(current[i])} sentences over the limit after " \
                                            f"{self.config.max_rounds} rounds; the partial summaries are joined"
+        empty = [Notice.about("empty_model_output", f"summary_{self.lang}", "the model returned an empty summary")]
         return [Summary(lang=self.lang, text=text or None, backend=self.kind, model=self.spec.model,
-                        revision=self.spec.revision,
-                        details={**d, "generation": self.spec.generation},
-                        warning=None if text else "the model returned an empty summary")
+                        revision=self.spec.revision, details={**d, "generation": self.spec.generation},
+                        notices=[] if text else empty)
                 for text, d in zip(final, details)]
-
-
-def sentences_of(sentences: list[Sentence], exclude: set[int]) -> list[str]:
-    return [s.text for s in sentences if s.index not in exclude]

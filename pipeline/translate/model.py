@@ -6,6 +6,7 @@ from ..config import ModelSpec
 from ..generate import count_tokens, generate, input_limit, render, split_to_fit
 from ..glossary.detect import TermDetector
 from ..models import describe, load_model
+from ..lang import profile
 from .protect import protect, restore
 
 
@@ -37,14 +38,14 @@ class ModelTranslator:
         def fits(text: str) -> bool:
             return count_tokens(tokenizer, render(tokenizer, spec, self.kind, task, marker + text)) <= limit
 
-        protected = [protect(s, self.source, self.detector) if self.protect else None for s in sentences]
+        protected = [protect(s, self.source, self.detector, self.target) if self.protect else None for s in sentences]
         pieces: list[tuple[int, str]] = []
         for i, sent in enumerate(sentences):
             text = protected[i].text if protected[i] else sent
             pieces += [(i, p) for p in split_to_fit(text, fits)]
         outputs = generate(tokenizer, model, self.kind,
                            [render(tokenizer, spec, self.kind, task, marker + p) for _, p in pieces], spec)
-        joiner = "" if self.target == "zh" else " "
+        joiner = profile(self.target).joiner
         joined: list[list[str]] = [[] for _ in sentences]
         for (i, _), text in zip(pieces, outputs):
             joined[i].append(text)

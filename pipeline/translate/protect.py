@@ -9,12 +9,10 @@ import regex
 
 from ..figures import Quantity, extract
 from ..glossary.detect import TermDetector
+from ..lang import profile
 
 _PLACEHOLDER = "QZX{}"
 _FOUND = regex.compile(r"Q\s*Z\s*X\s*(\d+)", regex.IGNORECASE)
-_ZH_CURRENCY = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "GBP": "英镑", "JPY": "日元"}
-_EN_CURRENCY = {"USD": ("$", ""), "HKD": ("HK$", ""), "EUR": ("€", ""), "GBP": ("£", ""), "CNY": ("", " yuan"),
-                "JPY": ("", " yen")}
 
 
 @dataclass
@@ -28,28 +26,20 @@ def _number(value: float) -> str:
 
 
 def render_quantity(q: Quantity, target: str) -> str | None:
-    """The quantity written in the target language, or None to leave it to the model (plain numbers, years)."""
+    """The quantity written in the target language (its profile's amount forms), or None to leave it to the
+    model (plain numbers, years)."""
     if q.kind == "percent":
         return f"{_number(q.value)}%"
     if q.kind == "bp":
-        return f"{_number(q.value)}个基点" if target == "zh" else f"{_number(q.value)} basis points"
+        return profile(target).basis_points.format(_number(q.value))
     if q.kind != "number" or (q.currency is None and q.value < 1e4):
         return None
-    if target == "zh":
-        for scale, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
-            if q.value >= scale:
-                return f"{_number(q.value / scale)}{word}{_ZH_CURRENCY.get(q.currency, '')}"
-        return f"{_number(q.value)}{_ZH_CURRENCY.get(q.currency, '')}"
-    head, tail = _EN_CURRENCY.get(q.currency, ("", ""))
-    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if q.value >= scale:
-            return f"{head}{_number(q.value / scale)}{word}{tail}"
-    return f"{head}{_number(q.value)}{tail}"
+    return profile(target).render_amount(q.value, q.currency)
 
 
-def protect(text: str, source_lang: str, detector: TermDetector | None) -> Protected:
+def protect(text: str, source_lang: str, detector: TermDetector | None, target_lang: str) -> Protected:
     """Replace glossary terms and amounts by placeholders; the slots say what each one becomes."""
-    target = "zh" if source_lang == "en" else "en"
+    target = target_lang
     spans: list[tuple[int, int, str]] = []
     for q in extract(text):
         rendered = render_quantity(q, target)
@@ -59,7 +49,7 @@ def protect(text: str, source_lang: str, detector: TermDetector | None) -> Prote
         for start, end, idx in detector.find(text, source_lang):
             if not any(s < end and start < e for s, e, _ in spans):
                 term = detector.terms[idx]
-                spans.append((start, end, term.zh if target == "zh" else term.en))
+                spans.append((start, end, profile(target).term_form(term)))
     out, slots, pos = [], {}, 0
     for start, end, rendered in sorted(spans):
         name = _PLACEHOLDER.format(len(slots) + 1)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import regex
 
-from .errors import UnsupportedLanguageError
-from .schema import Lang
+from ..errors import UnsupportedLanguageError
+from ..schema import Lang
 
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")

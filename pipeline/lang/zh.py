@@ -1,0 +1,89 @@
+"""Chinese (Simplified): sentence segmentation on 。！？； and ellipses, jieba words, amounts written with
+万/亿/万亿."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+import warnings
+
+import regex
+
+from .base import LanguageProfile
+
+with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+    warnings.simplefilter("ignore")
+    import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_ZH_BOUNDARY = regex.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\"']*")
+_KEEP = regex.compile(r"[\p{Han}\p{L}\p{N}]")
+_TOKEN = regex.compile(r"[\p{Han}]|[\p{L}\p{N}]+")
+_SPACE = regex.compile(r"\s+")
+STOPWORDS = frozenset("的 了 是 在 和 与 及 等 也 都 而 并 对 将 其 这 那 为 以 于 上 中 下 个 有 就 被 把 从 到 向 由 或 该".split())
+_CURRENCY = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "GBP": "英镑", "JPY": "日元"}
+
+
+def split_line(line: str, offset: int):
+    """Sentence spans of one line (offsets shifted by `offset`)."""
+    start = 0
+    for match in _ZH_BOUNDARY.finditer(line):
+        yield offset + start, offset + match.end()
+        start = match.end()
+    yield offset + start, offset + len(line)
+
+
+def content_words(text: str) -> list[str]:
+    """jieba words without punctuation and stop words."""
+    return [w for w in jieba.lcut(text, HMM=False) if _KEEP.search(w) and w not in STOPWORDS]
+
+
+class CharTokenizer:
+    """For rouge-score: Chinese characters one by one, Latin words and numbers whole, punctuation dropped."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return [t.lower() for t in _TOKEN.findall(text)]
+
+
+class JiebaTokenizer:
+    """For rouge-score: jieba words, punctuation dropped."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return [w.lower() for w in jieba.lcut(text) if _TOKEN.search(w)]
+
+
+def duplicate_key(text: str) -> tuple[str, int]:
+    key = _SPACE.sub("", text)
+    return key, len(key) // 2  # about two characters a word
+
+
+def _number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def render_amount(value: float, currency: str | None) -> str:
+    for scale, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+        if value >= scale:
+            return f"{_number(value / scale)}{word}{_CURRENCY.get(currency, '')}"
+    return f"{_number(value)}{_CURRENCY.get(currency, '')}"
+
+
+CHINESE = LanguageProfile(
+    code="zh", name="Chinese", joiner="", word_spaces=False, budget_unit="characters", heading_max=30,
+    stopwords=STOPWORDS, cleaning=frozenset({"traditional", "cjk_gap", "punctuation.cjk", "fragment.zh"}),
+    split_line=split_line, content_words=content_words, tokens=JiebaTokenizer().tokenize,
+    rouge_tokenizers={"char": CharTokenizer(), "word": JiebaTokenizer()},
+    duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{}个基点",
+)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters and phrases converted to Simplified (OpenCC t2s)."""
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
