@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._data import DATA, SETS, load  # noqa: E402
 from pipeline import Article, BilingualSummarizer, evaluate, load_config  # noqa: E402
-from pipeline.evaluate import report as render  # noqa: E402
+from pipeline.evaluate import render_report as render  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"

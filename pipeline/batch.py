@@ -1,4 +1,4 @@
-"""Batch runner: records in (JSONL, CSV, parquet, a `datasets` folder, a folder of .txt files), one JSON line
+"""Batch summarizer: records in (JSONL, CSV, parquet, a `datasets` folder, a folder of .txt files), one JSON line
 out per input record, in input order.
 
 Each output line is written with one `write` call on a file opened for appending, so a killed run leaves
@@ -59,44 +59,44 @@ def _error_line(record: str, exc: BaseException) -> dict:
     return ErrorRecord(id=record, error=ErrorInfo(code=code, message=message)).model_dump()
 
 
-def _process(runner: BilingualSummarizer, articles: list[Article]) -> list[dict]:
+def _process(summarizer: BilingualSummarizer, articles: list[Article]) -> list[dict]:
     """Output lines in input order. Refused articles become error lines; if the batch as a whole fails (out of
     memory, a model error), each article is run alone so that only the one at fault fails."""
     if not articles:
         return []
     try:
-        outcomes = runner.run_many(articles)
+        outcomes = summarizer.run_many(articles)
     except Exception:  # noqa: BLE001 - isolated below, record by record
         outcomes = []
         for article in articles:
             try:
-                outcomes += runner.run_many([article])
+                outcomes += summarizer.run_many([article])
             except Exception as exc:  # noqa: BLE001
                 outcomes.append(exc)
     return [_error_line(a.id, o) if isinstance(o, BaseException) else o.to_dict() for a, o in zip(articles, outcomes)]
 
 
-def _run_tasks(runner: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
+def _run_tasks(summarizer: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
     """A task is ("ok", Article) or ("error", error line); lines come back in task order."""
-    results = iter(_process(runner, [item for kind, item in tasks if kind == "ok"]))
+    results = iter(_process(summarizer, [item for kind, item in tasks if kind == "ok"]))
     return [next(results) if kind == "ok" else item for kind, item in tasks]
 
 
-_WORKER_RUNNER: BilingualSummarizer | None = None
+_WORKER_SUMMARIZER: BilingualSummarizer | None = None
 
 
 def _worker_init(config: Config, parent: int, output_fd: int) -> None:
     """Build the worker's pipeline; Ctrl-C is the parent's to handle, the worker exits when the parent is gone
     (killed with -9, say) instead of living on, and it lets go of the parent's output file (a forked copy
     would keep the output locked after the run)."""
-    global _WORKER_RUNNER
+    global _WORKER_SUMMARIZER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         os.close(output_fd)
     except OSError:  # spawned, not forked: the worker never had it
         pass
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _WORKER_RUNNER = BilingualSummarizer(config)
+    _WORKER_SUMMARIZER = BilingualSummarizer(config)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -106,7 +106,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _worker_run(tasks: list[tuple[str, object]]) -> list[dict]:
-    return _run_tasks(_WORKER_RUNNER, tasks)
+    return _run_tasks(_WORKER_SUMMARIZER, tasks)
 
 
 def completed_ids(output: Path) -> tuple[Counter, Counter]:
@@ -251,9 +251,9 @@ def _results(chunks: Iterator[list], config: Config, workers: int, output_fd: in
     flat however long the input is. A worker that dies (killed, out of memory) loses no record: its chunks are
     run again record by record in a fresh pool, and a record that kills a worker again becomes an error line."""
     if workers <= 1:
-        runner = BilingualSummarizer(config)
+        summarizer = BilingualSummarizer(config)
         for chunk in chunks:
-            yield _run_tasks(runner, chunk)
+            yield _run_tasks(summarizer, chunk)
         return
     pool = _pool(config, workers, output_fd)
     pending: deque = deque()

@@ -16,7 +16,7 @@ FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
 CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
 
 
-def _runner(args):
+def _summarizer(args):
     from .core import BilingualSummarizer
 
     return BilingualSummarizer(args.config)
@@ -24,13 +24,13 @@ def _runner(args):
 
 def cmd_summarize(args) -> int:
     from .io import read_text_file, stable_id
-    from .report import to_markdown, to_text
+    from .render_result import to_markdown, to_text
     from .schema import Article
 
-    runner = _runner(args)
-    text = read_text_file(args.file, runner.config.input.max_chars)
+    summarizer = _summarizer(args)
+    text = read_text_file(args.file, summarizer.config.input.max_chars)
     article_id = args.id or (Path(args.file).stem if args.file != "-" else stable_id(text))
-    result = runner.run(Article(id=article_id, text=text, title=args.title))
+    result = summarizer.run(Article(id=article_id, text=text, title=args.title))
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif args.format == "md":
@@ -59,7 +59,7 @@ def cmd_clean(args) -> int:
     from .gate import admit
     from .io import read_text_file
     from .lang import detect_language
-    from .report import render_diff
+    from .render_result import render_diff
 
     config = load_config(args.config)
     text = admit(read_text_file(args.file, config.input.max_chars), args.file, config.input.max_chars)
@@ -140,7 +140,7 @@ def _glossary_articles(args, max_chars: int):
 
 def cmd_evaluate(args) -> int:
     from .evaluate import evaluate
-    from .evaluate import report as render
+    from .evaluate import render_report as render
 
     report = evaluate(args.pred, args.ref, names=args.name, pred_column=args.pred_column,
                       ref_column=args.ref_column, id_column=args.id_column, sources=args.sources,
@@ -161,15 +161,15 @@ def cmd_evaluate(args) -> int:
 
 def cmd_demo(args) -> int:
     from .io import read_text_file
-    from .report import to_text
+    from .render_result import to_text
     from .schema import Article
 
     files = sorted(Path(args.folder).glob("*.txt"))
     if not files:
         raise InputError(f"{args.folder}: no .txt articles found")
-    runner = _runner(args)
+    summarizer = _summarizer(args)
     for path in files:
-        result = runner.run(Article(id=path.stem, text=read_text_file(path)))
+        result = summarizer.run(Article(id=path.stem, text=read_text_file(path)))
         print(to_text(result))
     return 0
 

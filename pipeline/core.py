@@ -42,7 +42,7 @@ class _Work:
 
 
 class BilingualSummarizer:
-    """Runs the configured stages. Build once, call `run` or `run_batch` many times."""
+    """Runs the configured stages. Build once, call `run` (one article) or `run_many` (a batch) many times."""
 
     def __init__(self, config: Config | str | dict | None = None):
         self.config = config if isinstance(config, Config) else load_config(config)
@@ -52,15 +52,10 @@ class BilingualSummarizer:
 
     def run(self, article: Article | str) -> Result:
         """One article's Result; an article the input gate refuses raises its InputError."""
-        return self.run_batch([article])[0]
-
-    def run_batch(self, articles: list[Article | str]) -> list[Result]:
-        """Results in input order; raises the error of the first refused article."""
-        outcomes = self.run_many(articles)
-        for outcome in outcomes:
-            if isinstance(outcome, BisumError):
-                raise outcome
-        return outcomes
+        outcome = self.run_many([article])[0]
+        if isinstance(outcome, BisumError):
+            raise outcome
+        return outcome
 
     def run_many(self, articles: list[Article | str]) -> list[Result | InputError]:
         """One outcome per article, in input order: its Result, or the InputError that refused it. Summaries

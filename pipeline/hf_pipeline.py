@@ -28,11 +28,11 @@ TASK = "bilingual-summarization"
 
 
 class BisumModel(torch.nn.Module):
-    """Wraps the stage runner so that the pipeline machinery (device, batching) can hold it as a model."""
+    """Wraps the BilingualSummarizer so that the pipeline machinery (device, batching) can hold it as a model."""
 
-    def __init__(self, runner: BilingualSummarizer):
+    def __init__(self, summarizer: BilingualSummarizer):
         super().__init__()
-        self.runner = runner
+        self.summarizer = summarizer
 
     @property
     def device(self) -> torch.device:
@@ -74,7 +74,7 @@ class BilingualSummarizationPipeline(Pipeline):
         else:
             raise TypeError(f"{TASK} takes no Hugging Face model; pass bisum_config=<yaml> (got {model!r})")
         kwargs.setdefault("device", -1)
-        self._runners: dict[str, BilingualSummarizer] = {}
+        self._summarizers: dict[str, BilingualSummarizer] = {}
         super().__init__(model, *args, **kwargs)
 
     def _sanitize_parameters(self, **kwargs):
@@ -110,20 +110,20 @@ class BilingualSummarizationPipeline(Pipeline):
 
     def _forward(self, model_inputs, budget: dict | None = None):
         items = model_inputs["articles"]
-        runner = self._runner(budget)
-        outcomes = iter(runner.run_many([a for a in items if isinstance(a, Article)]))
+        summarizer = self._summarizer(budget)
+        outcomes = iter(summarizer.run_many([a for a in items if isinstance(a, Article)]))
         return {"results": [next(outcomes) if isinstance(a, Article) else a for a in items]}
 
-    def _runner(self, budget: dict | None) -> BilingualSummarizer:
-        """The pipeline's runner, or one whose config has the call's budget merged in (built once per budget;
-        models load once per process whatever the runner). A bad value is a ConfigError naming it."""
-        base = self.model.runner
+    def _summarizer(self, budget: dict | None) -> BilingualSummarizer:
+        """The pipeline's summarizer, or one whose config has the call's budget merged in (built once per budget;
+        models load once per process whatever the summarizer). A bad value is a ConfigError naming it."""
+        base = self.model.summarizer
         if not budget:
             return base
         key = repr(sorted(budget.items()))
-        if key not in self._runners:
-            self._runners[key] = BilingualSummarizer(load_config(base.config, overrides={"summarize": budget}))
-        return self._runners[key]
+        if key not in self._summarizers:
+            self._summarizers[key] = BilingualSummarizer(load_config(base.config, overrides={"summarize": budget}))
+        return self._summarizers[key]
 
     def postprocess(self, model_outputs, **_):
         results = model_outputs["results"]

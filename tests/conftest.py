@@ -13,7 +13,7 @@ SEED = SHARED_DATA / "seed_article_mt_artifacts.txt"
 
 
 @pytest.fixture(scope="session")
-def runner():
+def summarizer():
     from pipeline import BilingualSummarizer
 
     return BilingualSummarizer()

@@ -1,4 +1,4 @@
-"""Bad input, bad paths and hostile configs over every entry point: the CLI commands, the batch runner, the
+"""Bad input, bad paths and hostile configs over every entry point: the CLI commands, the batch summarizer, the
 Python API and the Hugging Face pipeline. Each case asserts the documented one-line error and its code (or the
 correct result), so that the same input gets the same verdict everywhere."""
 import fcntl
@@ -56,7 +56,7 @@ def limited(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def limited_runner(limited):
+def limited_summarizer(limited):
     return pipeline.BilingualSummarizer(str(limited))
 
 
@@ -81,10 +81,10 @@ def _text_file(tmp_path: Path, text: str) -> str:
 
 # --- the same verdict from every entry point --------------------------------------------------------------
 @pytest.mark.parametrize("case", sorted(BAD_TEXTS))
-def test_python_api(case, limited_runner):
+def test_python_api(case, limited_summarizer):
     text, code = BAD_TEXTS[case]
     with pytest.raises(InputError) as err:
-        limited_runner.run(pipeline.Article(id=case, text=text))
+        limited_summarizer.run(pipeline.Article(id=case, text=text))
     assert err.value.code == code and f"record '{case}'" in str(err.value)
 
 

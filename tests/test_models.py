@@ -36,8 +36,8 @@ def test_long_article_is_chunked_then_reduced_and_nothing_is_dropped(tiny_bart, 
     seen = []
     real = summarize_model.generate
     monkeypatch.setattr(summarize_model, "generate", lambda *a: seen.append(list(a[3])) or real(*a))
-    runner = BilingualSummarizer(summarizer_config(tiny_bart, max_input_tokens=60))
-    result = runner.run(Article(id="long", text=" ".join(sentences)))
+    summarizer = BilingualSummarizer(summarizer_config(tiny_bart, max_input_tokens=60))
+    result = summarizer.run(Article(id="long", text=" ".join(sentences)))
     details = result.provenance["summary_en"].details
     assert details["chunks"] > 10 and details["rounds"] >= 2 and details["input_tokens"] > 60 * details["chunks"] / 2
     assert result.summary_en and result.provenance["summary_en"].model == str(tiny_bart)

@@ -17,8 +17,8 @@ def _without_timings(d):
     return {k: v for k, v in d.items() if k != "timings"}
 
 
-def test_english_article_result(runner, example_en):
-    result = runner.run(Article(id="a", text=example_en))
+def test_english_article_result(summarizer, example_en):
+    result = summarizer.run(Article(id="a", text=example_en))
     assert Result.model_validate(result.to_dict()) == result
     assert result.source_lang == "en"
     assert restore_original(result.cleaned_text, result.edits) == example_en
@@ -31,8 +31,8 @@ def test_english_article_result(runner, example_en):
         assert result.provenance[field].backend
 
 
-def test_missing_translation_model_is_reported_not_faked(runner, example_en):
-    result = runner.run(Article(id="a", text=example_en))
+def test_missing_translation_model_is_reported_not_faked(summarizer, example_en):
+    result = summarizer.run(Article(id="a", text=example_en))
     assert result.summary_zh is None
     warning = next(w for w in result.warnings if w.startswith("summary_zh is missing"))
     assert "Helsinki-NLP/opus-mt-en-zh" in warning and "local folder" in warning
@@ -40,8 +40,8 @@ def test_missing_translation_model_is_reported_not_faked(runner, example_en):
     assert result.provenance["summary_zh"].model == "Helsinki-NLP/opus-mt-en-zh"
 
 
-def test_chinese_article(runner, example_zh):
-    result = runner.run(Article(id="z", text=example_zh))
+def test_chinese_article(summarizer, example_zh):
+    result = summarizer.run(Article(id="z", text=example_zh))
     assert result.source_lang == "zh"
     assert result.summary_zh and result.summary_en is None
     assert any("opus-mt-zh-en" in w for w in result.warnings)
@@ -52,14 +52,14 @@ def test_chinese_article(runner, example_zh):
 def test_local_translation_model_by_path(tiny_marian, example_en, monkeypatch):
     config = load_config(overrides={"translate": {"en_zh": {
         "model": str(tiny_marian), "generation": {"max_new_tokens": 6, "min_new_tokens": 6, "do_sample": False}}}})
-    runner = BilingualSummarizer(config)
+    summarizer = BilingualSummarizer(config)
     seen = []
     from pipeline.models import load_model
 
     tokenizer, model = load_model(config.translate.en_zh, "seq2seq")
     original = model.generate
     monkeypatch.setattr(model, "generate", lambda **kw: seen.append(kw["input_ids"]) or original(**kw))
-    result = runner.run(Article(id="a", text=example_en))
+    result = summarizer.run(Article(id="a", text=example_en))
     assert result.summary_zh  # gibberish from random weights, but produced through the real code path
     assert result.provenance["summary_zh"].model == str(tiny_marian)
     assert not any("is missing" in w for w in result.warnings)
@@ -70,11 +70,11 @@ def test_local_translation_model_by_path(tiny_marian, example_en, monkeypatch):
     assert seen and all(int(row[0]) == prefix_id for batch in seen for row in batch)
 
 
-def test_bad_articles_raise_named_errors(runner):
+def test_bad_articles_raise_named_errors(summarizer):
     with pytest.raises(EmptyTextError, match="record 'e'"):
-        runner.run(Article(id="e", text="   \n"))
+        summarizer.run(Article(id="e", text="   \n"))
     with pytest.raises(UnsupportedLanguageError, match="record 'r'"):
-        runner.run(Article(id="r", text="Центральный банк снизил ставку."))
+        summarizer.run(Article(id="r", text="Центральный банк снизил ставку."))
 
 
 def test_hf_pipeline_batches_and_matches_cli(example_en, example_zh, tmp_path, capsys):

@@ -17,7 +17,8 @@ EN_HEADS = frozenset(
     investments capital debt debts deposit deposits securities assets quota quotas rate rates market markets
     scheme schemes bill bills mortgage mortgages subsidy subsidies guarantee guarantees""".split()
 )
-# Words that make a phrase generic rather than a term.
+# Words that make a phrase generic rather than a term (a list of its own: the profile's stop words are for
+# sentence similarity, and adding them here would cut real candidates such as "high-quality loan").
 EN_STOP = frozenset(
     """a an the of to in on at by for with from and or but as its their his her our your this that these those
     such other more most less new total all any each some many much several same its own is are was were be

@@ -11,6 +11,11 @@ import regex
 _SPACE = regex.compile(r"\s")
 
 
+def plain_number(value: float) -> str:
+    """A number without trailing zeros: 1.2, 30, 0.05."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
 @dataclass(frozen=True)
 class LanguageProfile:
     code: str                      # ISO 639-1; also the suffix of the output field (summary_<code>)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from .base import LanguageProfile
+from .base import LanguageProfile, plain_number
 
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
@@ -125,16 +125,12 @@ def duplicate_key(text: str) -> tuple[str, int]:
     return " ".join(words), len(words)
 
 
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def render_amount(value: float, currency: str | None) -> str:
     head, tail = _CURRENCY.get(currency, ("", ""))
     for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
         if value >= scale:
-            return f"{head}{_number(value / scale)}{word}{tail}"
-    return f"{head}{_number(value)}{tail}"
+            return f"{head}{plain_number(value / scale)}{word}{tail}"
+    return f"{head}{plain_number(value)}{tail}"
 
 
 ENGLISH = LanguageProfile(

@@ -8,7 +8,7 @@ import warnings
 
 import regex
 
-from .base import LanguageProfile
+from .base import LanguageProfile, plain_number
 
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
@@ -57,15 +57,11 @@ def duplicate_key(text: str) -> tuple[str, int]:
     return key, len(key) // 2  # about two characters a word
 
 
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def render_amount(value: float, currency: str | None) -> str:
     for scale, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if value >= scale:
-            return f"{_number(value / scale)}{word}{_CURRENCY.get(currency, '')}"
-    return f"{_number(value)}{_CURRENCY.get(currency, '')}"
+            return f"{plain_number(value / scale)}{word}{_CURRENCY.get(currency, '')}"
+    return f"{plain_number(value)}{_CURRENCY.get(currency, '')}"
 
 
 CHINESE = LanguageProfile(

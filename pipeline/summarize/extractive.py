@@ -11,10 +11,10 @@ import numpy as np
 import regex
 
 from ..config import RankingWeights, SummarizeConfig
+from ..figures import extract
 from ..schema import Document, Lang, Notice, Sentence, Summary
 from ..lang import LanguageProfile, profile
 
-_FIGURE = regex.compile(r"(?<![\p{Latin}\d])[$£€¥]?\d[\d,.]*\s*(?:%|bn|billion|million|m\b|亿|万)?")
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
 # Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
@@ -73,7 +73,7 @@ class ExtractiveSummarizer:
             mean_count = [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs]
             score += w.frequency * _unit(np.array(mean_count))
         score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
-        score += w.figures * _unit(np.array([len(_FIGURE.findall(s.text)) for s in sents], dtype=float))
+        score += w.figures * _unit(np.array([_figures(s.text) for s in sents], dtype=float))
         if title and w.title:
             tvec = np.zeros(len(vocab))
             for word in lp.content_words(title):
@@ -137,6 +137,12 @@ def _overlap_graph(docs: list[list[str]]) -> np.ndarray:
     graph = np.divide(shared, logs[:, None] + logs[None, :], out=np.zeros_like(shared), where=valid)
     np.fill_diagonal(graph, 0.0)
     return graph
+
+
+def _figures(text: str) -> int:
+    """Figures written with digits (amounts, percentages, years): the figures feature. Spelled-out numbers
+    ("两年", "two banks") are left to the other features."""
+    return sum(1 for q in extract(text) if any(ch.isdigit() for ch in q.text))
 
 
 def _unit(values: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ import regex
 from ..figures import Quantity, extract
 from ..glossary.detect import TermDetector
 from ..lang import profile
+from ..lang.base import plain_number
 
 _PLACEHOLDER = "QZX{}"
 _FOUND = regex.compile(r"Q\s*Z\s*X\s*(\d+)", regex.IGNORECASE)
@@ -21,17 +22,13 @@ class Protected:
     slots: dict[str, str]  # placeholder -> target rendering
 
 
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def render_quantity(q: Quantity, target: str) -> str | None:
     """The quantity written in the target language (its profile's amount forms), or None to leave it to the
     model (plain numbers, years)."""
     if q.kind == "percent":
-        return f"{_number(q.value)}%"
+        return f"{plain_number(q.value)}%"
     if q.kind == "bp":
-        return profile(target).basis_points.format(_number(q.value))
+        return profile(target).basis_points.format(plain_number(q.value))
     if q.kind != "number" or (q.currency is None and q.value < 1e4):
         return None
     return profile(target).render_amount(q.value, q.currency)
