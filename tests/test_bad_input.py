@@ -18,7 +18,7 @@ import pipeline
 import pipeline.hf_pipeline  # noqa: F401  (registers the task)
 from pipeline.batch import run_batch
 from pipeline.cli import main
-from pipeline.errors import CODES, EXIT_CODES, BisumError, ConfigError, InputError
+from pipeline.errors import CODES, EXIT_CODES, WARNINGS, BisumError, ConfigError, InputError
 
 from .conftest import ROOT
 
@@ -724,3 +724,7 @@ def test_readme_lists_exactly_the_error_codes():
 
 def test_readme_lists_exactly_the_exit_codes():
     assert [int(c) for c in _readme_table("#### Exit codes")] == list(EXIT_CODES)
+
+
+def test_readme_lists_exactly_the_warning_codes():
+    assert _readme_table("#### Warning codes") == list(WARNINGS)

@@ -90,3 +90,29 @@ def test_hf_pipeline_batches_and_matches_cli(example_en, example_zh, tmp_path, c
         assert _without_timings(cli) == _without_timings(out)
     assert _without_timings(pipe(inputs[0])) == _without_timings(batched[0])
     assert pipe(example_en)["id"] == pipe(example_en)["id"] == stable_id(example_en)  # same id on every run
+
+
+def test_warnings_are_structured(example_en):
+    import pipeline
+
+    result = pipeline.summarize(example_en)
+    assert [(n.code, n.field) for n in result.warning_details] == [("translation_unavailable", "summary_zh")]
+    assert result.warnings == [n.message for n in result.warning_details]
+    off = pipeline.summarize(example_en, config={"translate": {"backend": "none"}})
+    assert off.warning_details[0].code == "translation_disabled" and "disabled by config" in off.warnings[0]
+
+
+@pytest.mark.parametrize("stage", ["segment", "clean", "summarize", "tokens"])
+def test_a_language_without_a_profile_is_refused_by_every_stage(stage):
+    from pipeline.clean import clean_text
+    from pipeline.evaluate.abstraction import tokens
+    from pipeline.summarize import ExtractiveSummarizer
+    from pipeline.config import SummarizeConfig
+
+    call = {"segment": lambda: split_sentences("Le taux a baissé.", "fr"),
+            "clean": lambda: clean_text("Le taux a baissé.", "fr"),
+            "summarize": lambda: ExtractiveSummarizer(SummarizeConfig()).summarize(
+                split_sentences("The rate fell.", "en"), "fr"),
+            "tokens": lambda: tokens("Le taux a baissé.", "fr")}[stage]
+    with pytest.raises(UnsupportedLanguageError, match="no language profile for 'fr'"):
+        call()
