@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._data import DATA, SETS, load  # noqa: E402
 from pipeline import Article, BilingualSummarizer, evaluate, load_config  # noqa: E402
 from pipeline.evaluate import render_report as render  # noqa: E402
+from pipeline.lang import profile  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -34,12 +35,11 @@ def run_set(name: str) -> None:
     records, lang = loaded
     folder = OUT / name.split()[0].lower()
     folder.mkdir(parents=True, exist_ok=True)
-    runner = BilingualSummarizer(load_config(None, {"translate": {"backend": "none"}}))
-    results = runner.run_batch([Article(id=r["id"], text=r["article"], title=r.get("title")) for r in records])
+    summarizer = BilingualSummarizer(load_config(None, {"translate": {"backend": "none"}}))
+    results = summarizer.run_many([Article(id=r["id"], text=r["article"], title=r.get("title")) for r in records])
     ours = _write(folder / "bisum.jsonl", [{"id": x.id, "summary": getattr(x, f"summary_{lang}")} for x in results])
-    joiner = "" if lang == "zh" else " "
     lead = _write(folder / "lead3.jsonl", [
-        {"id": r["id"], "summary": joiner.join(s.text for s in split_sentences(r["article"], lang)[:3])}
+        {"id": r["id"], "summary": profile(lang).join(s.text for s in split_sentences(r["article"], lang)[:3])}
         for r in records])
     refs = DATA / SETS[name][0]
     start = time.perf_counter()

@@ -35,7 +35,7 @@ from pipeline.evaluate.rouge import METRICS, scorers  # noqa: E402
 from pipeline.schema import Sentence  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 from pipeline.summarize.extractive import ExtractiveSummarizer  # noqa: E402
-from pipeline.textstats import jieba  # noqa: E402
+from pipeline.lang.zh import jieba  # noqa: E402
 
 SUMY = {"sumy LexRank": LexRankSummarizer, "sumy TextRank": TextRankSummarizer, "sumy LSA": LsaSummarizer,
         "sumy Luhn": LuhnSummarizer}

@@ -25,6 +25,7 @@ from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
 from .io import RecordError, check_source, count_records, iter_records
+from .models import available_cores
 from .schema import Article, ErrorInfo, ErrorRecord
 
 try:
@@ -169,6 +170,17 @@ def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+def chunk_size(config: Config) -> int:
+    """Records handed to the pipeline at once: the largest `batch_size` of the models the config uses, so a
+    chunk fills whole model batches, and at least 16."""
+    from .summarize import backend_name
+
+    specs = [spec for spec in (config.summarize.en, config.summarize.zh)
+             if backend_name(config.summarize, spec) != "extractive"]
+    specs += [config.translate.en_zh, config.translate.zh_en] if config.translate.backend != "none" else []
+    return max([16] + [spec.batch_size for spec in specs if spec is not None])
+
+
 def check_options(source, output: Path, *, resume: bool, overwrite: bool, workers: int, limit: int | None,
                   batch_size: int) -> None:
     """Refuse contradictory or impossible options before anything is opened or written."""
@@ -189,12 +201,13 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
 
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
-              id_field: str = "id", text_field: str = "text", batch_size: int = 16) -> BatchStats:
+              id_field: str = "id", text_field: str = "text", batch_size: int | None = None) -> BatchStats:
     """Process every record of `source` into the JSONL file `output`; see the module docstring. The output is
     locked while the run writes it: a second run on the same file stops with the error output_locked."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
+    batch_size = chunk_size(config) if batch_size is None else batch_size
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
                   batch_size=batch_size)
@@ -255,6 +268,7 @@ def _results(chunks: Iterator[list], config: Config, workers: int, output_fd: in
         for chunk in chunks:
             yield _run_tasks(summarizer, chunk)
         return
+    config = config.model_copy(update={"threads": config.threads or max(1, available_cores() // workers)})
     pool = _pool(config, workers, output_fd)
     pending: deque = deque()
     try:

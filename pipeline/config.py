@@ -231,6 +231,9 @@ class InputConfig(_Section):
 
 class Config(_Section):
     language: Literal["auto", "en", "zh"] = "auto"
+    # Threads for model work in each process (None: all cores for one process; `bisum batch --workers N`
+    # gives each worker cores / N, so workers do not oversubscribe the machine).
+    threads: int | None = Field(default=None, ge=1)
     input: InputConfig = InputConfig()
     clean: CleanConfig = CleanConfig()
     summarize: SummarizeConfig = SummarizeConfig()

@@ -15,6 +15,7 @@ from .glossary import provenance as glossary_provenance
 from .glossary.detect import detector_for
 from .glossary.discover import discover
 from .lang import OUTPUT_LANGS, detect_language
+from .models import set_threads
 from .schema import Article, CleanResult, Document, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
 from .summarize import SummarizeStage
@@ -46,6 +47,7 @@ class BilingualSummarizer:
 
     def __init__(self, config: Config | str | dict | None = None):
         self.config = config if isinstance(config, Config) else load_config(config)
+        set_threads(self.config.threads)
         self.detector = detector_for(self.config.glossary.user_terms) if self.config.glossary.enabled else None
         self.summarize_stage = SummarizeStage(self.config.summarize)
         self.translate_stage = TranslateStage(self.config.translate, self.detector)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from .config import ModelSpec
@@ -29,11 +30,45 @@ def _hint(spec: ModelSpec) -> str:
     return "check the model id and revision, and that this machine reaches the Hugging Face hub"
 
 
+# Generation settings of a model that guard correctness, not speed: kept when the model's defaults are dropped.
+# opus-mt bans its <pad> token with bad_words_ids; BART and NLLB force their first / last tokens.
+GUARDS = ("bad_words_ids", "suppress_tokens", "begin_suppress_tokens")
+
+
+def guards(settings: dict) -> dict:
+    """The model's special token ids (decoder start, forced BOS/EOS, pad, ...) and bans, nothing else."""
+    return {k: v for k, v in settings.items() if v is not None and (k.endswith("token_id") or k in GUARDS)}
+
+
+_THREADS: int | None = None
+
+
+def set_threads(threads: int | None) -> int:
+    """Intra-op threads for model work in this process (None: keep the setting, default one per core). Applied
+    now if torch is loaded, else when a model loads. Returns the count torch will use, for provenance."""
+    global _THREADS
+    _THREADS = threads or _THREADS
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return _THREADS or available_cores()
+    if _THREADS and torch.get_num_threads() != _THREADS:
+        torch.set_num_threads(_THREADS)
+    return torch.get_num_threads()
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's share), else the CPU count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def load_model(spec: ModelSpec, kind: str = "seq2seq"):
     """Return (tokenizer, model) for an encoder-decoder ("seq2seq") or decoder-only ("causal") model, on the
     device and dtype of the spec. Loaded once per process and spec; a failure is raised again without retrying.
-    The model's own generation defaults are dropped (only its special token ids are kept), so every generation
-    setting comes from the config."""
+    The model's own generation defaults that change speed or output length (beams, length penalty, ...) are
+    dropped, so those settings come from the config only; its special token ids and bans (`GUARDS`) stay."""
     key = f"{kind}:{spec.model_dump_json()}"
     if key not in _LOADED:
         try:
@@ -107,8 +142,8 @@ def _load(spec: ModelSpec, kind: str):
         raise ModelLoadError(
             f"cannot load model '{describe(spec)}' from the {where}: {cause}. How to fix: {_hint(spec)}"
         ) from exc
-    tokens = {k: v for k, v in model.generation_config.to_dict().items() if k.endswith("token_id") and v is not None}
-    model.generation_config = GenerationConfig(**tokens)
+    model.generation_config = GenerationConfig(**guards(model.generation_config.to_dict()))
+    set_threads(_THREADS)
     if kind == "causal":
         tokenizer.padding_side = "left"
         if tokenizer.pad_token is None:

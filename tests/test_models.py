@@ -167,3 +167,83 @@ def test_cached_load_failure_is_raised_fresh_each_time(monkeypatch):
             return n
 
     assert depth() == depth() == depth()  # a re-raised cached exception would keep every caller's frames
+
+
+def _generated_ids(model, tokenizer, spec, texts, monkeypatch):
+    """Run the project's generate() and return the token ids the model produced."""
+    seen = []
+    real = model.generate
+    monkeypatch.setattr(model, "generate", lambda **kw: seen.append(real(**kw)) or seen[-1])
+    generate(tokenizer, model, "seq2seq", texts, spec)
+    return [row for batch in seen for row in batch.tolist()]
+
+
+def test_the_models_ban_on_pad_survives(tiny_marian, tmp_path, monkeypatch):
+    import shutil
+
+    import torch
+    from transformers import MarianMTModel
+
+    folder = tmp_path / "pad-loving-marian"
+    shutil.copytree(tiny_marian, folder)
+    model = MarianMTModel.from_pretrained(folder)
+    pad = model.config.pad_token_id
+    with torch.no_grad():
+        model.final_logits_bias[0, pad] = 100.0  # without the ban, greedy decoding emits <pad> at every step
+    model.generation_config.bad_words_ids = [[pad]]  # what opus-mt ships
+    model.save_pretrained(folder)
+    spec = ModelSpec(model=str(folder), generation=GEN)
+    tokenizer, loaded = load_model(spec, "seq2seq")
+    assert loaded.generation_config.bad_words_ids == [[pad]] and loaded.generation_config.num_beams in (None, 1)
+    for row in _generated_ids(loaded, tokenizer, spec, ["Green loans rose 5 percent."], monkeypatch):
+        assert pad not in row[1:]  # position 0 is the decoder start token, which is <pad> in Marian
+
+
+def test_forced_first_and_last_tokens_survive(tiny_bart, tmp_path, monkeypatch):
+    import shutil
+
+    from transformers import BartForConditionalGeneration
+
+    folder = tmp_path / "forced-bart"
+    shutil.copytree(tiny_bart, folder)
+    model = BartForConditionalGeneration.from_pretrained(folder)
+    bos, eos = model.config.bos_token_id, model.config.eos_token_id
+    model.generation_config.forced_bos_token_id = bos
+    model.generation_config.forced_eos_token_id = eos
+    model.save_pretrained(folder)
+    spec = ModelSpec(model=str(folder), generation={"max_new_tokens": 6, "num_beams": 1, "do_sample": False})
+    tokenizer, loaded = load_model(spec, "seq2seq")
+    rows = _generated_ids(loaded, tokenizer, spec, ["Shares of the bank rose 3 percent."], monkeypatch)
+    assert rows and all(row[1] == bos for row in rows)
+    assert all(eos in row[1:] for row in rows)  # forced at the length limit if not chosen before
+
+
+def test_threads_follow_the_config_and_show_in_provenance(tiny_bart):
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        config = load_config(overrides={"threads": 1, "summarize": {"backend": "seq2seq",
+                                                                    "en": {"model": str(tiny_bart), "generation": GEN}},
+                                        "translate": {"backend": "none"}})
+        result = BilingualSummarizer(config).run(Article(id="t", text=SENTENCE.format(n=3)))
+        assert result.provenance["summary_en"].details["threads"] == 1 == torch.get_num_threads()
+        assert result.provenance["summary_en"].details["device"] == "cpu"
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_batch_chunks_follow_the_model_batch_size_and_workers_split_the_cores(tiny_bart, tmp_path):
+    from pipeline.batch import chunk_size, run_batch
+    from pipeline.models import available_cores
+
+    assert chunk_size(load_config()) == 16
+    spec = {"model": str(tiny_bart), "generation": GEN, "batch_size": 40}
+    config = load_config(overrides={"summarize": {"backend": "seq2seq", "en": spec}, "translate": {"backend": "none"}})
+    assert chunk_size(config) == 40
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"r{i}", "text": SENTENCE.format(n=i)}) + "\n" for i in range(4)),
+                   encoding="utf-8")
+    run_batch(src, tmp_path / "out.jsonl", config, workers=2)
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {line["provenance"]["summary_en"]["details"]["threads"] for line in lines} == {max(1, available_cores() // 2)}
