@@ -170,7 +170,7 @@ class Result(_Model):
     provenance: dict[str, Provenance]
     warnings: list[str]
     warning_details: list[Notice] = []
-    timings: dict[str, float]
+    timings: dict[str, float]  # summarize and translate: the batch time shared evenly (README, Output schema)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

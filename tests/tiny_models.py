@@ -67,16 +67,17 @@ def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Han
     return folder
 
 
-def _fast_tokenizer(folder: Path, max_length: int):
-    """A byte-level BPE tokenizer trained here on English and Chinese finance sentences (exact round trip)."""
+def fast_tokenizer(folder: Path, max_length: int, lines: list[str] | None = None, vocab: int = 400):
+    """A byte-level BPE tokenizer trained here (default: on English and Chinese finance sentences; exact round
+    trip). The benchmarks train one of a real model's vocabulary size on the dev articles."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
-    lines = [t.format(n=n) for t in _EN + _ZH for n in range(40)] + ["QZX1 QZX2 QZX3 summarize: translate"]
+    lines = lines or [t.format(n=n) for t in _EN + _ZH for n in range(40)] + ["QZX1 QZX2 QZX3 summarize: translate"]
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<pad>", "<s>", "</s>", "<unk>"],
+    trainer = trainers.BpeTrainer(vocab_size=vocab, special_tokens=["<pad>", "<s>", "</s>", "<unk>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator(lines, trainer)
     tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[
@@ -90,7 +91,7 @@ def build_tiny_bart(folder: Path, max_length: int = 64) -> Path:
     from transformers import BartConfig, BartForConditionalGeneration
 
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = _fast_tokenizer(folder, max_length)
+    tokenizer = fast_tokenizer(folder, max_length)
     ids = {t: tokenizer.convert_tokens_to_ids(t) for t in ("<pad>", "<s>", "</s>")}
     config = BartConfig(vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1,
                         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
@@ -112,7 +113,7 @@ def build_tiny_causal(folder: Path) -> Path:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = _fast_tokenizer(folder, 1024)
+    tokenizer = fast_tokenizer(folder, 1024)
     tokenizer.chat_template = CHAT_TEMPLATE
     config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
                          num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=1024,

@@ -17,6 +17,7 @@ from ..lang import LanguageProfile, profile
 
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
+_DIGIT = regex.compile(r"\d")
 # Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
 TIE = 1e-9
 
@@ -73,7 +74,8 @@ class ExtractiveSummarizer:
             mean_count = [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs]
             score += w.frequency * _unit(np.array(mean_count))
         score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
-        score += w.figures * _unit(np.array([_figures(s.text) for s in sents], dtype=float))
+        if w.figures:
+            score += w.figures * _unit(np.array([_figures(s.text) for s in sents], dtype=float))
         if title and w.title:
             tvec = np.zeros(len(vocab))
             for word in lp.content_words(title):
@@ -142,7 +144,9 @@ def _overlap_graph(docs: list[list[str]]) -> np.ndarray:
 def _figures(text: str) -> int:
     """Figures written with digits (amounts, percentages, years): the figures feature. Spelled-out numbers
     ("两年", "two banks") are left to the other features."""
-    return sum(1 for q in extract(text) if any(ch.isdigit() for ch in q.text))
+    if not _DIGIT.search(text):
+        return 0
+    return sum(1 for q in extract(text) if _DIGIT.search(q.text))
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
