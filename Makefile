@@ -32,8 +32,8 @@ test: venv
 	$(PY) -m pytest
 
 # Benchmarks read ../shared/data and skip data sets that are absent: `make bench-NAME` runs
-# benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch, startup, models).
-BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models
+# benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch, startup, models, long).
+BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models long
 .PHONY: $(addprefix bench-,$(BENCHES))
 bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 

@@ -6,10 +6,10 @@ forced (min = max new tokens), so every setting does the same work. The replica 
 (~/.cache/bisum-bench).
 
 1. Batch size of the summarizer on CPU (`batch_size` of the model spec), one process, 1 and 2 threads.
-2. `bisum batch` with that model: 1 worker, 2 workers with the default thread split (cores / workers), and
-   2 workers each using every core (the old behaviour: oversubscribed).
+2. `bisum batch` with that model (batch size 4, so chunks of 4 records): 1 worker, 2 workers with the default
+   thread split (cores / workers), and 2 workers each using every core (the old behaviour: oversubscribed).
 
-Usage: python benchmarks/models.py [--articles 8] [--new-tokens 24]
+Usage: python benchmarks/models.py [--articles 6] [--new-tokens 24] [--max-tokens 400]
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def workers(model: Path, records: list[dict], new_tokens: int) -> list[str]:
                                       ("2 workers, all cores each", 2, os.cpu_count())):
             config = Path(tmp) / "c.yaml"
             config.write_text(json.dumps({"threads": threads, "translate": {"backend": "none"}, "summarize": {
-                "backend": "seq2seq", "fallback": False, "en": {"model": str(model), "batch_size": 1,
+                "backend": "seq2seq", "fallback": False, "en": {"model": str(model), "batch_size": 4,
                                                                  "max_input_tokens": 1024, "generation": gen}}}))
             start = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "pipeline", "batch", "--input", str(src), "--output",
@@ -98,8 +98,10 @@ def workers(model: Path, records: list[dict], new_tokens: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=8)
+    parser.add_argument("--articles", type=int, default=6)
     parser.add_argument("--new-tokens", type=int, default=24)
+    parser.add_argument("--max-tokens", type=int, default=400, help="only articles of at most this many tokens")
+    parser.add_argument("--part", choices=["all", "batch-size", "workers"], default="all")
     args = parser.parse_args()
     loaded = load("BBC business")
     if loaded is None:
@@ -110,13 +112,15 @@ def main() -> None:
 
     tokenizer = AutoTokenizer.from_pretrained(model)
     # articles that fit the model in one piece: every setting then does exactly one pass per article
-    picked = [r for r in rows if len(tokenizer(r["article"])["input_ids"]) <= 1000][: args.articles]
-    print(f"distilbart-cnn-12-6 replica, {args.articles} BBC articles, {args.new_tokens} new tokens each, "
-          f"{os.cpu_count()} cores\n")
-    print("| threads | batch size | articles/s |\n|---|---|---|")
-    print("\n".join(batch_sizes(model, [r["article"] for r in picked], args.new_tokens)))
-    print("\n| `bisum batch` | seconds (process start and model load included) | articles/s |\n|---|---|---|")
-    print("\n".join(workers(model, [{"id": r["id"], "text": r["article"]} for r in picked], args.new_tokens)))
+    picked = [r for r in rows if len(tokenizer(r["article"])["input_ids"]) <= args.max_tokens][: args.articles]
+    print(f"distilbart-cnn-12-6 replica, {len(picked)} BBC articles of at most {args.max_tokens} tokens, "
+          f"{args.new_tokens} new tokens each, {os.cpu_count()} cores\n")
+    if args.part in ("all", "batch-size"):
+        print("| threads | batch size | articles/s |\n|---|---|---|")
+        print("\n".join(batch_sizes(model, [r["article"] for r in picked], args.new_tokens)))
+    if args.part in ("all", "workers"):
+        print("\n| `bisum batch` | seconds (process start and model load included) | articles/s |\n|---|---|---|")
+        print("\n".join(workers(model, [{"id": r["id"], "text": r["article"]} for r in picked], args.new_tokens)))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,19 +63,42 @@ def _error_line(record: str, exc: BaseException) -> dict:
 
 def _process(summarizer: BilingualSummarizer, articles: list[Article]) -> list[dict]:
     """Output lines in input order. Refused articles become error lines; if the batch as a whole fails (out of
-    memory, a model error), each article is run alone so that only the one at fault fails."""
+    memory, a model error, over its time limit), each article is run alone so that only the one at fault fails."""
     if not articles:
         return []
+    limit = summarizer.config.input.max_seconds
     try:
-        outcomes = summarizer.run_many(articles)
+        with _time_limit(limit and limit * len(articles), None):
+            outcomes = summarizer.run_many(articles)
     except Exception:  # noqa: BLE001 - isolated below, record by record
         outcomes = []
         for article in articles:
             try:
-                outcomes += summarizer.run_many([article])
+                with _time_limit(limit, article.id):
+                    outcomes += summarizer.run_many([article])
             except Exception as exc:  # noqa: BLE001
                 outcomes.append(exc)
     return [_error_line(a.id, o) if isinstance(o, BaseException) else o.to_dict() for a, o in zip(articles, outcomes)]
+
+
+@contextmanager
+def _time_limit(seconds: float | None, record: str | None):
+    """Raise a timeout error in this (main) thread after `seconds`; no limit without SIGALRM or seconds."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BisumError(f"processing took longer than {seconds:g} s (setting input.max_seconds)", record=record,
+                         code="timeout")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _run_tasks(summarizer: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
@@ -171,14 +195,15 @@ def _chunks(tasks: Iterator, size: int) -> Iterator[list]:
 
 
 def chunk_size(config: Config) -> int:
-    """Records handed to the pipeline at once: the largest `batch_size` of the models the config uses, so a
-    chunk fills whole model batches, and at least 16."""
+    """Records handed to the pipeline (a worker) at once: the largest `batch_size` of the models the config
+    names, so a chunk fills a model batch and every worker gets work; 16 when no model is named."""
     from .summarize import backend_name
 
     specs = [spec for spec in (config.summarize.en, config.summarize.zh)
              if backend_name(config.summarize, spec) != "extractive"]
     specs += [config.translate.en_zh, config.translate.zh_en] if config.translate.backend != "none" else []
-    return max([16] + [spec.batch_size for spec in specs if spec is not None])
+    sizes = [spec.batch_size for spec in specs if spec is not None]
+    return max(sizes) if sizes else 16
 
 
 def check_options(source, output: Path, *, resume: bool, overwrite: bool, workers: int, limit: int | None,

@@ -192,16 +192,29 @@ def to_cleaned_offset(position: int, edits: list[Edit], at_end: bool = False) ->
 
 def _encoding(text: str) -> list[_Proposal]:
     out = []
-    for line in regex.finditer(r"[^\n]+", text):
-        fixed = ftfy.fix_text(line.group(), config=_FTFY)
-        if fixed == line.group():
+    for start, piece in _pieces(text):
+        fixed = ftfy.fix_text(piece, config=_FTFY)
+        if fixed == piece:
             continue
-        matcher = difflib.SequenceMatcher(None, line.group(), fixed, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, piece, fixed, autojunk=False)
         for op, a0, a1, b0, b1 in matcher.get_opcodes():
             if op != "equal":
-                out.append(_Proposal(line.start() + a0, line.start() + a1, fixed[b0:b1], "encoding",
+                out.append(_Proposal(start + a0, start + a1, fixed[b0:b1], "encoding",
                                      "repaired encoding damage (mojibake)", 0.9))
     return out
+
+
+def _pieces(text: str, size: int = 2000):
+    """(offset, piece) of each line, long lines cut at a space near every `size` characters: the diff of a
+    repaired piece costs its length squared, so pieces keep a long line's cleaning linear."""
+    for line in regex.finditer(r"[^\n]+", text):
+        start, end = line.start(), line.end()
+        while end - start > size:
+            cut = text.rfind(" ", start + size // 2, start + size)
+            cut = cut + 1 if cut > 0 else start + size
+            yield start, text[start:cut]
+            start = cut
+        yield start, text[start:end]
 
 
 def _traditional(text: str) -> list[_Proposal]:

@@ -196,6 +196,9 @@ class SummarizeConfig(_Section):
     fallback: bool = True
     # Map-reduce over chunks: at most this many rounds of summarizing partial summaries.
     max_rounds: int = Field(default=4, ge=1)
+    # Extractive: a document longer than this is summarized section by section, then the sections' picks
+    # together, so cost grows linearly with its length (normal articles are one section).
+    section_sentences: int = Field(default=1000, ge=10)
 
 
 class TranslateConfig(_Section):
@@ -227,6 +230,9 @@ class GlossaryConfig(_Section):
 class InputConfig(_Section):
     # Longer texts are refused with the error code too_long (every entry point).
     max_chars: int = Field(default=MAX_CHARS, ge=1)
+    # `bisum batch`: a record that takes longer than this many seconds becomes an error record (code
+    # timeout) and the run goes on; None: no limit.
+    max_seconds: float | None = Field(default=None, gt=0)
 
 
 class Config(_Section):

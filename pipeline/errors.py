@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "duplicate_id": "an earlier record has the same id",
     "unsupported_language": "neither English nor Chinese (Japanese, Korean, other scripts)",
     "model_unavailable": "a model cannot be loaded and no fallback is allowed",
+    "timeout": "`bisum batch`: the record took longer than `input.max_seconds`",
     "internal_error": "an unexpected failure while processing this record (its type and message are given)",
 }
 

@@ -728,3 +728,25 @@ def test_readme_lists_exactly_the_exit_codes():
 
 def test_readme_lists_exactly_the_warning_codes():
     assert _readme_table("#### Warning codes") == list(WARNINGS)
+
+
+def test_a_record_over_the_time_limit_is_a_timeout_error(tmp_path, monkeypatch):
+    from pipeline import core
+
+    real = core.split_sentences
+
+    def slow(text, lang):
+        if "stall" in text:
+            time.sleep(5)
+        return real(text, lang)
+
+    monkeypatch.setattr(core, "split_sentences", slow)
+    rows = [{"id": "a", "text": GOOD_EN}, {"id": "slow", "text": GOOD_EN + " This one will stall."},
+            {"id": "c", "text": GOOD_ZH}]
+    out = tmp_path / "o.jsonl"
+    start = time.perf_counter()
+    stats = run_batch(_src(tmp_path, rows), out, {"input": {"max_seconds": 1}})
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in lines] == ["a", "slow", "c"] and stats.done == 2
+    assert lines[1]["error"]["code"] == "timeout" and "input.max_seconds" in lines[1]["error"]["message"]
+    assert time.perf_counter() - start < 15

@@ -118,3 +118,13 @@ def test_round_trip_on_random_mixtures_of_residue():
         assert restore_original(result.cleaned_text, result.edits) == text
         for flag in result.flags:
             assert result.cleaned_text[flag.start:flag.end] == flag.text == flag.text.strip()
+
+
+def test_a_long_line_with_mojibake_is_cleaned_piece_by_piece():
+    from pipeline.clean import clean_text, restore_original
+
+    text = "".join(f"The bankâ€™s profit rose {i}% while deposits grew steadily across region {i}. "
+                   for i in range(400))  # one line of about 30,000 characters, mojibake in every sentence
+    result = clean_text(text, "en")
+    assert "â€" not in result.cleaned_text and result.cleaned_text.count("bank’s") == 400
+    assert restore_original(result.cleaned_text, result.edits) == text

@@ -237,7 +237,8 @@ def test_batch_chunks_follow_the_model_batch_size_and_workers_split_the_cores(ti
     from pipeline.batch import chunk_size, run_batch
     from pipeline.models import available_cores
 
-    assert chunk_size(load_config()) == 16
+    assert chunk_size(load_config()) == 8  # the default translators' batch size
+    assert chunk_size(load_config(overrides={"translate": {"backend": "none"}})) == 16  # no model at all
     spec = {"model": str(tiny_bart), "generation": GEN, "batch_size": 40}
     config = load_config(overrides={"summarize": {"backend": "seq2seq", "en": spec}, "translate": {"backend": "none"}})
     assert chunk_size(config) == 40

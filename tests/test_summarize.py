@@ -101,3 +101,20 @@ def test_nothing_left_gives_a_warning_not_a_crash():
     sentences = split_sentences("Only one sentence here.", "en")
     summary = ExtractiveSummarizer(SummarizeConfig()).summarize(sentences, "en", exclude={0})
     assert summary.text is None and "no sentence left" in summary.notices[0].message
+
+
+def test_long_documents_are_summarized_section_by_section():
+    regions = ["north", "south", "east", "west", "central", "coastal", "inland", "river", "delta", "plateau"]
+    text = " ".join(f"Loans in the {regions[i % 10]} district {i} grew as banks lent more to firms." for i in range(250))
+    text += " The central bank cut the reserve requirement ratio by 50 basis points, releasing 1 trillion yuan."
+    sentences = split_sentences(text, "en")
+    whole = ExtractiveSummarizer(SummarizeConfig(max_sentences=2)).summarize(sentences, "en")
+    parts = ExtractiveSummarizer(SummarizeConfig(max_sentences=2, section_sentences=60)).summarize(sentences, "en")
+    assert "sections" not in whole.details and parts.details["sections"] == 5
+    assert len(parts.sentences) == 2 and parts.sentences == sorted(parts.sentences)
+    exact = ExtractiveSummarizer(SummarizeConfig(max_sentences=2, section_sentences=251)).summarize(sentences, "en")
+    assert exact.sentences == whole.sentences  # one section: exactly the whole-document selection
+    again = ExtractiveSummarizer(SummarizeConfig(max_sentences=2, section_sentences=60)).summarize(sentences, "en")
+    assert again.sentences == parts.sentences
+    ratio = ExtractiveSummarizer(SummarizeConfig(max_sentences=None, ratio=0.02, section_sentences=60))
+    assert len(ratio.summarize(sentences, "en").sentences) == 6  # ceil(0.02 * 251): the ratio of the whole text

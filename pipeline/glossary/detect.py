@@ -40,6 +40,21 @@ def _english_pattern(form: str) -> str:
     return f"(?i:{body})"
 
 
+_WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
+_SEPARATORS = regex.compile(r"[-\s]+")
+
+
+def _key(text: str) -> str:
+    """The first two letters of a form (or of the text at a word start), separators dropped, lower case."""
+    return _SEPARATORS.sub("", text[:40]).lower()[:2]
+
+
+def _alternation(forms: list[str]) -> regex.Pattern:
+    """One pattern trying `forms` in order, each a whole word: group k+1 is forms[k]."""
+    return regex.compile(
+        r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f)})" for f in forms) + r")(?![\p{L}\p{N}])")
+
+
 class TermDetector:
     def __init__(self, terms: list[Term]):
         self.terms = terms
@@ -56,9 +71,14 @@ class TermDetector:
                 zh_forms.setdefault(form, (idx, True))
         ordered = sorted(en_forms, key=len, reverse=True)
         self._en_index = [en_forms[f] for f in ordered]
-        self._en = regex.compile(
-            r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f)})" for f in ordered) + r")(?![\p{L}\p{N}])"
-        )
+        self._en = _alternation(ordered)
+        # The same alternation split by the first two letters of the forms (separators dropped, lower case):
+        # at a word start only the forms that can begin there are tried, so matching is linear in the text.
+        by_key: dict[str, list[int]] = {}
+        for k, form in enumerate(ordered):
+            by_key.setdefault(_key(form), []).append(k)
+        self._en_by_key = None if any(len(key) < 2 for key in by_key) else {
+            key: (_alternation([ordered[k] for k in ks]), ks) for key, ks in by_key.items()}
         self._zh = zh_forms
         self._zh_lengths = sorted({len(f) for f in zh_forms}, reverse=True)
         self._jieba = None
@@ -90,7 +110,7 @@ class TermDetector:
     def find_forms(self, text: str, lang: Lang) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term."""
         if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
-            return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
+            return self._find_spaced(text)
         inside = set()  # positions inside a jieba word that is not a term form: no match may start there
         for word, start, end in self.words(text):
             if word not in self._zh:
@@ -105,6 +125,23 @@ class TermDetector:
                     break
             else:
                 i += 1
+        return out
+
+    def _find_spaced(self, text: str) -> list[tuple[int, int, int, bool]]:
+        """Leftmost, non-overlapping matches of the forms, as `self._en.finditer` finds them, trying at each
+        word start only the forms whose first two letters fit."""
+        if self._en_by_key is None:  # a user's form shorter than two letters: the one big alternation
+            return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
+        out, end = [], 0
+        for start in _WORD_START.finditer(text):
+            p = start.start()
+            entry = self._en_by_key.get(_key(text[p:p + 40])) if p >= end else None
+            if entry is None:
+                continue
+            hit = entry[0].match(text, p)
+            if hit is not None:
+                out.append((hit.start(), hit.end(), *self._en_index[entry[1][hit.lastindex - 1]]))
+                end = hit.end()
         return out
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:

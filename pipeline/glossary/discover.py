@@ -2,6 +2,7 @@
 and context as unverified candidates. They are never translated: a human decides whether to add them."""
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 import regex
@@ -40,11 +41,19 @@ _ZH_WORD = regex.compile(r"^\p{Han}{2,}$")
 _ZH_STOP = frozenset("进一步 相关 有关 各类 各项 一批 部分 全部 主要 重点 其中 以及 我国 国内 今年 去年 目前 此次".split())
 
 
-def _context(text: str, sentences: list[Sentence], start: int) -> str:
-    for s in sentences:
-        if s.start <= start < s.end:
-            return s.text if len(s.text) <= 200 else s.text[:197] + "..."
+def _context(sentences: list[Sentence], starts: list[int], start: int) -> str:
+    """The sentence holding position `start` (`starts`: the sentences' start offsets, ascending)."""
+    k = bisect.bisect_right(starts, start) - 1
+    if k >= 0 and start < sentences[k].end:
+        text = sentences[k].text
+        return text if len(text) <= 200 else text[:197] + "..."
     return ""
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, non-overlapping `spans`."""
+    k = bisect.bisect_right(starts, start) - 1
+    return k >= 0 and end <= spans[k][1]
 
 
 def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDetector,
@@ -52,13 +61,15 @@ def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDet
     """Candidates in order of first occurrence. English: 2-4 word phrases ending in a finance head noun, with
     a hyphenated or repeated modifier; Chinese: 2-3 jieba words ending in a finance head word. A phrase
     inside a known term occurrence is not a candidate. `glossary`: the text's entries when already found."""
-    known = ([(o.start, o.end) for entry in glossary for o in entry.occurrences] if glossary is not None
-             else [(s, e) for s, e, _ in detector.find(text, lang)])
+    known = sorted([(o.start, o.end) for entry in glossary for o in entry.occurrences] if glossary is not None
+                   else [(s, e) for s, e, _ in detector.find(text, lang)])
+    known_starts = [s for s, _ in known]
+    sentence_starts = [s.start for s in sentences]
     found: dict[str, list[int]] = defaultdict(list)
     spaced = profile(lang).word_spaces
     spans = _english(text) if spaced else _chinese(text, detector)
     for start, end in spans:
-        if any(s <= start and end <= e for s, e in known):
+        if _inside(known, known_starts, start, end):
             continue  # a known term, or part of one
         key = " ".join(text[start:end].lower().split()) if spaced else text[start:end]
         found[key].append(start)
@@ -67,7 +78,8 @@ def discover(text: str, lang: Lang, sentences: list[Sentence], detector: TermDet
         if spaced and len(starts) < 2 and "-" not in phrase:
             continue  # one-off generic phrases are noise; hyphenated modifiers ("innovation-themed") are not
         out.append(TermCandidate(term=phrase, lang=lang, count=len(starts),
-                                 contexts=list(dict.fromkeys(_context(text, sentences, s) for s in starts))[:3]))
+                                 contexts=list(dict.fromkeys(_context(sentences, sentence_starts, s)
+                                                             for s in starts))[:3]))
     return out
 
 

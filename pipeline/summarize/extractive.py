@@ -43,17 +43,46 @@ class ExtractiveSummarizer:
             return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL, notices=[Notice.about(
                 "no_sentences", f"summary_{lang}", "no sentence left to summarize after cleaning")])
         weights = self.weights(len(candidates), lang)
-        scores, sims = self._score(candidates, lp, title, weights)
-        chosen = self._select(candidates, scores, sims, lp, weights.redundancy)
-        picked = [candidates[i] for i in sorted(chosen)]
-        return Summary(
-            lang=lang,
-            text=lp.join(s.text for s in picked),
-            sentences=[s.index for s in picked],
-            backend=BACKEND,
-            model=MODEL,
-            details={"candidates": len(candidates), "budget": self._budget_description(len(candidates))},
-        )
+        picked = self._pick(candidates, lp, title, weights, self._limit(len(candidates)))
+        details = {"candidates": len(candidates), "budget": self._budget_description(len(candidates))}
+        sections = math.ceil(len(candidates) / self.config.section_sentences)
+        if sections > 1:
+            details["sections"] = sections
+        return Summary(lang=lang, text=lp.join(s.text for s in picked), sentences=[s.index for s in picked],
+                       backend=BACKEND, model=MODEL, details=details)
+
+    def _pick(self, sents: list[Sentence], lp: LanguageProfile, title: str | None, weights: RankingWeights,
+              limit: int) -> list[Sentence]:
+        """Up to `limit` chosen sentences, in article order. A document longer than `section_sentences` is
+        summarized section by section (each to its share of `limit`, and at least `max_sentences`), then the
+        sections' choices together: the cost grows linearly with the length, and an article of one section is
+        summarized exactly as before."""
+        size = self.config.section_sentences
+        if len(sents) <= size:
+            scores, vectors = self._score(sents, lp, title, weights)
+            chosen = self._select(sents, scores, vectors, lp, weights.redundancy, limit)
+            return [sents[i] for i in sorted(chosen)]
+        floor = min(limit, self.config.max_sentences or limit)
+        shortlist = []
+        for start in range(0, len(sents), size):
+            section = sents[start:start + size]
+            share = max(math.ceil(limit * len(section) / len(sents)), floor)
+            shortlist += self._pick(section, lp, title, weights, min(share, len(section)))
+        if len(shortlist) < len(sents):
+            return self._pick(shortlist, lp, title, weights, limit)
+        return self._within_budget(shortlist, lp, limit)  # budgets so large that nothing was left out
+
+    def _within_budget(self, sents: list[Sentence], lp: LanguageProfile, limit: int) -> list[Sentence]:
+        """The first sentences, in article order, that fit the count and word / character budgets."""
+        c, used, out = self.config, 0, []
+        for sentence in sents:
+            size = lp.length(sentence.text)
+            if len(out) >= limit or out and (c.max_words is not None and used + size > c.max_words
+                                             or c.max_chars is not None and used + size > c.max_chars):
+                break
+            out.append(sentence)
+            used += size
+        return out
 
     # --- scoring -------------------------------------------------------------------------------------
     def weights(self, n_sentences: int, lang: Lang) -> RankingWeights:
@@ -62,13 +91,11 @@ class ExtractiveSummarizer:
 
     def _score(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
                w: RankingWeights) -> tuple[np.ndarray, np.ndarray]:
-        """Sentence scores, and the TF-IDF cosine similarities that MMR uses against redundancy."""
+        """Sentence scores, and the unit TF-IDF rows whose cosine similarities MMR uses against redundancy."""
         docs = [lp.content_words(s.text) for s in sents]
         n = len(sents)
         vectors, vocab = _tfidf(docs)
-        sims = vectors @ vectors.T
-        np.fill_diagonal(sims, 0.0)
-        score = w.centrality * _unit(_pagerank(_overlap_graph(docs)))
+        score = w.centrality * _unit(_pagerank(_overlap_graph(vectors)))
         if w.frequency:
             counts = Counter(word for doc in docs for word in set(doc))
             mean_count = [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs]
@@ -83,7 +110,7 @@ class ExtractiveSummarizer:
                     tvec[vocab[word]] += 1.0
             if tvec.any():
                 score += w.title * _unit(vectors @ (tvec / np.linalg.norm(tvec)))
-        return score, sims
+        return score, vectors
 
     # --- selection -----------------------------------------------------------------------------------
     def _budget_description(self, n: int) -> dict:
@@ -91,23 +118,30 @@ class ExtractiveSummarizer:
         return {k: v for k, v in {"max_sentences": c.max_sentences, "ratio": c.ratio, "max_words": c.max_words,
                                   "max_chars": c.max_chars, "sentences_available": n}.items() if v is not None}
 
-    def _select(self, sents: list[Sentence], scores: np.ndarray, sims: np.ndarray, lp: LanguageProfile,
-                redundancy: float) -> list[int]:
+    def _limit(self, n: int) -> int:
+        """How many of `n` candidate sentences the budget allows (count and ratio; words are checked later)."""
         c = self.config
-        limit = len(sents)
+        limit = n
         if c.max_sentences is not None:
             limit = min(limit, c.max_sentences)
         if c.ratio is not None:
-            limit = min(limit, max(1, math.ceil(c.ratio * len(sents))))
+            limit = min(limit, max(1, math.ceil(c.ratio * n)))
+        return limit
+
+    def _select(self, sents: list[Sentence], scores: np.ndarray, vectors: np.ndarray, lp: LanguageProfile,
+                redundancy: float, limit: int) -> list[int]:
+        """MMR: the best score less the redundancy with the sentences chosen so far, until the budget is used.
+        Similarities are taken against the chosen sentences only, so the cost is linear in the sentences."""
+        c = self.config
         chosen: list[int] = []
         used = 0
-        remaining = set(range(len(sents)))
-        while remaining and len(chosen) < limit:
-            gain = {i: scores[i] - redundancy * max((sims[i, j] for j in chosen), default=0.0) * scores.max()
-                    for i in remaining}
-            top = max(gain.values())
-            best = min(i for i in remaining if gain[i] >= top - TIE)  # a tie goes to the earlier sentence
-            remaining.discard(best)
+        open_ = np.ones(len(sents), dtype=bool)  # not chosen, not skipped for the budget
+        nearest = np.zeros(len(sents))  # each sentence's highest similarity to a chosen one
+        penalty = redundancy * scores.max()
+        while open_.any() and len(chosen) < limit:
+            gain = np.where(open_, scores - penalty * nearest, -np.inf)
+            best = int(np.flatnonzero(gain >= gain.max() - TIE)[0])  # a tie goes to the earlier sentence
+            open_[best] = False
             size = lp.length(sents[best].text)
             over_words = c.max_words is not None and used + size > c.max_words
             over_chars = c.max_chars is not None and used + size > c.max_chars
@@ -115,6 +149,7 @@ class ExtractiveSummarizer:
                 continue  # try shorter sentences that still fit
             chosen.append(best)
             used += size
+            nearest = np.maximum(nearest, vectors @ vectors[best])
         return chosen
 
 
@@ -130,11 +165,13 @@ def _tfidf(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int]]:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0), vocab
 
 
-def _overlap_graph(docs: list[list[str]]) -> np.ndarray:
-    """TextRank edge weights: shared content words over the sum of the log sentence sizes."""
-    sets = [set(d) for d in docs]
-    logs = np.array([math.log(len(d)) if len(d) > 1 else 0.0 for d in sets])
-    shared = np.array([[len(a & b) for b in sets] for a in sets], dtype=float)
+def _overlap_graph(vectors: np.ndarray) -> np.ndarray:
+    """TextRank edge weights: shared content words over the sum of the log sentence sizes. The counts come
+    from one product of the word-presence matrix (exact: small integers in float32)."""
+    present = (vectors > 0).astype(np.float32)
+    shared = (present @ present.T).astype(float)
+    sizes = present.sum(axis=1).astype(float)
+    logs = np.array([math.log(size) if size > 1 else 0.0 for size in sizes])
     valid = (logs[:, None] > 0) & (logs[None, :] > 0)
     graph = np.divide(shared, logs[:, None] + logs[None, :], out=np.zeros_like(shared), where=valid)
     np.fill_diagonal(graph, 0.0)
