@@ -5,7 +5,7 @@ Three kinds of text: `news` joins BBC business dev articles one after another (a
 file); `calls` joins ECTSum earnings-call transcripts; `news, Chinese` joins FinNA articles. Goals: 100k sentences (~7 MB) in under 60 s and under
 1 GB peak on one core; exponent <= 1.2. Also: ECTSum dev per-article time of the extractive summarizer.
 
-Usage: python benchmarks/long.py [--sizes 1000 10000 40000 100000]
+Usage: python benchmarks/long.py [--sizes 1000 10000 40000 100000] [--sets 'BBC business' ECTSum FinNA]
 """
 from __future__ import annotations
 
@@ -55,11 +55,14 @@ def measure(text: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 40000, 100000])
+    parser.add_argument("--sets", nargs="+", default=["BBC business", "ECTSum", "FinNA"])
     args = parser.parse_args()
     from pipeline.lang import profile
     from pipeline.segment import split_sentences
 
     for kind, name in (("news", "BBC business"), ("calls", "ECTSum"), ("news, Chinese", "FinNA")):
+        if name not in args.sets:
+            continue
         loaded = load(name)
         if loaded is None:
             continue

@@ -40,6 +40,7 @@ def _english_pattern(form: str) -> str:
     return f"(?i:{body})"
 
 
+_LINE = regex.compile(r"[^\n]+")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
 
@@ -82,6 +83,7 @@ class TermDetector:
         self._zh = zh_forms
         self._zh_lengths = sorted({len(f) for f in zh_forms}, reverse=True)
         self._jieba = None
+        self._tagger = None
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """jieba words (word, start, end) of Chinese text, with every term form in the dictionary."""
@@ -93,12 +95,13 @@ class TermDetector:
 
     def tagged_words(self, text: str) -> list[tuple[str, str, int, int]]:
         """(word, part of speech, start, end) with the same dictionary as `words`."""
-        from jieba import posseg
+        if self._tagger is None:  # built once: it reads jieba's whole dictionary
+            from jieba import posseg
 
-        self.words("")
-        tagger = posseg.POSTokenizer(self._jieba)
+            self.words("")
+            self._tagger = posseg.POSTokenizer(self._jieba)
         out, pos = [], 0
-        for pair in tagger.cut(text, HMM=False):
+        for pair in self._tagger.cut(text, HMM=False):
             out.append((pair.word, pair.flag, pos, pos + len(pair.word)))
             pos += len(pair.word)
         return out
@@ -111,16 +114,23 @@ class TermDetector:
         """Like `find`, with True where the text uses a discouraged variant of the term."""
         if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
             return self._find_spaced(text)
-        inside = set()  # positions inside a jieba word that is not a term form: no match may start there
-        for word, start, end in self.words(text):
-            if word not in self._zh:
-                inside.update(range(start + 1, end))
+        out = []
+        for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
+            out += self._find_segmented(line.group(), line.start())
+        return out
+
+    def _find_segmented(self, text: str, offset: int) -> list[tuple[int, int, int, bool]]:
+        inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form: no match starts there
+        self.words("")
+        for word, start, end in self._jieba.tokenize(text, HMM=False):
+            if word not in self._zh and end - start > 1:
+                inside[start + 1:end] = b"\x01" * (end - start - 1)
         out, i = [], 0
         while i < len(text):
-            for size in self._zh_lengths if i not in inside else ():
+            for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
                 if hit is not None:
-                    out.append((i, i + size, *hit))
+                    out.append((offset + i, offset + i + size, *hit))
                     i += size
                     break
             else:

@@ -97,9 +97,17 @@ def _english(text: str):
 
 
 def _chinese(text: str, detector: TermDetector):
-    """2-3 word noun compounds (jieba part of speech) ending in a finance head word."""
-    words = detector.tagged_words(text)
+    """2-3 word noun compounds (jieba part of speech) ending in a finance head word, line by line (jieba
+    splits at line breaks anyway; memory stays per line)."""
     last_end = -1
+    for line in regex.finditer(r"[^\n]+", text):
+        for start, end in _chinese_line(line.group(), detector, last_end - line.start()):
+            yield line.start() + start, line.start() + end
+            last_end = line.start() + end
+
+
+def _chinese_line(text: str, detector: TermDetector, last_end: int):
+    words = detector.tagged_words(text)
     for i, (word, flag, _, end) in enumerate(words):
         if not word.endswith(ZH_HEADS):
             continue

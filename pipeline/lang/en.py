@@ -112,7 +112,7 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased, stemmed words without stop words."""
-    return [_stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS]
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def tokens(text: str) -> list[str]:

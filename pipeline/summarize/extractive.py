@@ -11,13 +11,12 @@ import numpy as np
 import regex
 
 from ..config import RankingWeights, SummarizeConfig
-from ..figures import extract
+from ..figures import FIGURE_MARK
 from ..schema import Document, Lang, Notice, Sentence, Summary
 from ..lang import LanguageProfile, profile
 
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
-_DIGIT = regex.compile(r"\d")
 # Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
 TIE = 1e-9
 
@@ -102,7 +101,7 @@ class ExtractiveSummarizer:
             score += w.frequency * _unit(np.array(mean_count))
         score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
         if w.figures:
-            score += w.figures * _unit(np.array([_figures(s.text) for s in sents], dtype=float))
+            score += w.figures * _unit(np.array([len(FIGURE_MARK.findall(s.text)) for s in sents], dtype=float))
         if title and w.title:
             tvec = np.zeros(len(vocab))
             for word in lp.content_words(title):
@@ -157,9 +156,8 @@ def _tfidf(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int]]:
     """Unit-length TF-IDF rows (log tf) and the vocabulary."""
     vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
     tf = np.zeros((len(docs), len(vocab)))
-    for row, doc in enumerate(docs):
-        for word in doc:
-            tf[row, vocab[word]] += 1.0
+    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    np.add.at(tf, (rows, np.fromiter((vocab[w] for d in docs for w in d), dtype=np.intp, count=len(rows))), 1.0)
     vectors = np.log1p(tf) * np.log(1.0 + len(docs) / np.maximum((tf > 0).sum(axis=0), 1))
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0), vocab
@@ -176,14 +174,6 @@ def _overlap_graph(vectors: np.ndarray) -> np.ndarray:
     graph = np.divide(shared, logs[:, None] + logs[None, :], out=np.zeros_like(shared), where=valid)
     np.fill_diagonal(graph, 0.0)
     return graph
-
-
-def _figures(text: str) -> int:
-    """Figures written with digits (amounts, percentages, years): the figures feature. Spelled-out numbers
-    ("两年", "two banks") are left to the other features."""
-    if not _DIGIT.search(text):
-        return 0
-    return sum(1 for q in extract(text) if _DIGIT.search(q.text))
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
