@@ -348,17 +348,26 @@ def test_a_huge_csv_field_is_one_error_record(tmp_path):
     assert "summary_en" in lines[1]
 
 
-def test_an_exception_in_one_record_is_that_records_error(tmp_path, monkeypatch):
+def _sabotage(monkeypatch, marker: str, action) -> None:
+    """Make the pipeline call `action()` while segmenting any text that contains `marker` (forked batch workers
+    inherit it)."""
     from pipeline import core
 
     real = core.split_sentences
 
-    def fragile(text, lang):
-        if "explode" in text:
-            raise MemoryError("simulated: this record needs too much memory")
+    def sabotaged(text, lang):
+        if marker in text:
+            action()
         return real(text, lang)
 
-    monkeypatch.setattr(core, "split_sentences", fragile)
+    monkeypatch.setattr(core, "split_sentences", sabotaged)
+
+
+def test_an_exception_in_one_record_is_that_records_error(tmp_path, monkeypatch):
+    def out_of_memory():
+        raise MemoryError("simulated: this record needs too much memory")
+
+    _sabotage(monkeypatch, "explode", out_of_memory)
     rows = [{"id": f"r{i}", "text": GOOD_EN} for i in range(6)]
     rows[3] = {"id": "boom", "text": GOOD_EN + " Then it will explode."}
     out = tmp_path / "o.jsonl"
@@ -369,16 +378,7 @@ def test_an_exception_in_one_record_is_that_records_error(tmp_path, monkeypatch)
 
 
 def test_a_record_that_kills_its_worker_loses_no_other_record(tmp_path, monkeypatch):
-    from pipeline import core
-
-    real = core.split_sentences
-
-    def deadly(text, lang):
-        if "crash the worker" in text:
-            os._exit(9)
-        return real(text, lang)
-
-    monkeypatch.setattr(core, "split_sentences", deadly)  # inherited by the forked workers
+    _sabotage(monkeypatch, "crash the worker", lambda: os._exit(9))
     rows = [{"id": f"r{i}", "text": GOOD_EN} for i in range(10)]
     rows[4] = {"id": "killer", "text": GOOD_EN + " This will crash the worker."}
     out = tmp_path / "o.jsonl"
@@ -731,16 +731,7 @@ def test_readme_lists_exactly_the_warning_codes():
 
 
 def test_a_record_over_the_time_limit_is_a_timeout_error(tmp_path, monkeypatch):
-    from pipeline import core
-
-    real = core.split_sentences
-
-    def slow(text, lang):
-        if "stall" in text:
-            time.sleep(5)
-        return real(text, lang)
-
-    monkeypatch.setattr(core, "split_sentences", slow)
+    _sabotage(monkeypatch, "stall", lambda: time.sleep(5))
     rows = [{"id": "a", "text": GOOD_EN}, {"id": "slow", "text": GOOD_EN + " This one will stall."},
             {"id": "c", "text": GOOD_ZH}]
     out = tmp_path / "o.jsonl"
