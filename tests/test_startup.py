@@ -1,6 +1,8 @@
 """The package imports light: no torch or transformers until a model backend or the HF pipeline is used."""
+import os
 import subprocess
 import sys
+import tempfile
 
 from .conftest import EXAMPLES
 
@@ -8,7 +10,11 @@ HEAVY = "import sys; assert not {'torch', 'transformers'} & set(sys.modules), so
 
 
 def _python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    """Run `code` in a fresh interpreter with an empty Hugging Face cache (a cached translation model would
+    rightly load torch)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "HF_HUB_CACHE": cache, "HF_HUB_OFFLINE": "1"}
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_import_pipeline_loads_neither_torch_nor_transformers():
