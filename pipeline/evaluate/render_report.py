@@ -34,7 +34,7 @@ def _comparison_rows(report: EvalReport) -> list[list[str]]:
 
 def to_markdown(report: EvalReport) -> str:
     names = [s.name for s in report.systems]
-    lines = [f"# Evaluation\n", _header(report) + "\n", "| metric | " + " | ".join(map(markdown_cell, names)) + " |",
+    lines = ["# Evaluation\n", _header(report) + "\n", "| metric | " + " | ".join(map(markdown_cell, names)) + " |",
              "|---" * (len(names) + 1) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(report)]
     if report.comparisons:

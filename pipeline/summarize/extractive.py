@@ -8,12 +8,11 @@ import math
 from collections import Counter
 
 import numpy as np
-import regex
 
 from ..config import RankingWeights, SummarizeConfig
 from ..figures import FIGURE_MARK
-from ..schema import Document, Lang, Notice, Sentence, Summary
 from ..lang import LanguageProfile, profile
+from ..schema import Document, Lang, Notice, Sentence, Summary
 
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"
@@ -73,11 +72,10 @@ class ExtractiveSummarizer:
 
     def _within_budget(self, sents: list[Sentence], lp: LanguageProfile, limit: int) -> list[Sentence]:
         """The first sentences, in article order, that fit the count and word / character budgets."""
-        c, used, out = self.config, 0, []
+        used, out = 0, []
         for sentence in sents:
             size = lp.length(sentence.text)
-            if len(out) >= limit or out and (c.max_words is not None and used + size > c.max_words
-                                             or c.max_chars is not None and used + size > c.max_chars):
+            if len(out) >= limit or out and self._over_budget(used + size):
                 break
             out.append(sentence)
             used += size
@@ -117,6 +115,11 @@ class ExtractiveSummarizer:
         return {k: v for k, v in {"max_sentences": c.max_sentences, "ratio": c.ratio, "max_words": c.max_words,
                                   "max_chars": c.max_chars, "sentences_available": n}.items() if v is not None}
 
+    def _over_budget(self, size: int) -> bool:
+        """Whether a summary of `size` words / characters exceeds the word or character budget."""
+        c = self.config
+        return c.max_words is not None and size > c.max_words or c.max_chars is not None and size > c.max_chars
+
     def _limit(self, n: int) -> int:
         """How many of `n` candidate sentences the budget allows (count and ratio; words are checked later)."""
         c = self.config
@@ -131,7 +134,6 @@ class ExtractiveSummarizer:
                 redundancy: float, limit: int) -> list[int]:
         """MMR: the best score less the redundancy with the sentences chosen so far, until the budget is used.
         Similarities are taken against the chosen sentences only, so the cost is linear in the sentences."""
-        c = self.config
         chosen: list[int] = []
         used = 0
         open_ = np.ones(len(sents), dtype=bool)  # not chosen, not skipped for the budget
@@ -142,9 +144,7 @@ class ExtractiveSummarizer:
             best = int(np.flatnonzero(gain >= gain.max() - TIE)[0])  # a tie goes to the earlier sentence
             open_[best] = False
             size = lp.length(sents[best].text)
-            over_words = c.max_words is not None and used + size > c.max_words
-            over_chars = c.max_chars is not None and used + size > c.max_chars
-            if chosen and (over_words or over_chars):
+            if chosen and self._over_budget(used + size):
                 continue  # try shorter sentences that still fit
             chosen.append(best)
             used += size
