@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,fast]"
 	touch $(STAMP)
 
 demo: venv
@@ -37,8 +37,9 @@ BENCHES := cleaning summarize faithfulness evaluation glossary batch startup mod
 .PHONY: $(addprefix bench-,$(BENCHES))
 bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 
+# `make bench-models DEVICE=cuda` runs the model benchmark's GPU paths on a machine with an NVIDIA GPU.
 $(addprefix bench-,$(BENCHES)): bench-%: venv
-	$(PY) $(call bench_file,$*)
+	$(PY) $(call bench_file,$*) $(if $(and $(DEVICE),$(filter models,$*)),--device $(DEVICE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -11,11 +11,12 @@ explicit opt-ins `trust_remote_code: true` / `allow_pickle: true` of a model spe
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .gate import MAX_CHARS
@@ -145,8 +146,18 @@ class ModelSpec(_Section):
     revision: str | None = None
     # False: use only a local folder or the local Hugging Face cache (never a network call).
     download: bool = False
-    device: str = Field(default="cpu", pattern=r"^(cpu|cuda(:\d+)?|mps|xpu(:\d+)?)$")
-    dtype: Literal["float32", "float16", "bfloat16"] = "float32"
+    # Where the model runs: `auto` is the first GPU when there is one, else the CPU.
+    device: str = Field(default="cpu", pattern=r"^(auto|cpu|cuda(:\d+)?|mps|xpu(:\d+)?)$")
+    # Weights' dtype (transformers runtime); `auto`: bfloat16 (else float16) on a GPU, float32 on a CPU.
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = "float32"
+    # `transformers` runs the model with PyTorch; `ctranslate2` converts it once (into `cache_dir`, default
+    # ~/.cache/bisum/ctranslate2) and runs it with CTranslate2 (the `bisum[fast]` extra).
+    runtime: Literal["transformers", "ctranslate2"] = "transformers"
+    # Quantized compute. ctranslate2: any of these (None: int8 on CPU, int8_float16 on GPU); transformers:
+    # `int8` = dynamic int8 quantization of the linear layers, CPU only (None: the dtype as it is).
+    compute_type: Literal["int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16",
+                          "float32"] | None = None
+    cache_dir: str | None = None
     batch_size: int = Field(default=8, ge=1)
     # Marian multi-target models need a target token such as ">>cmn_Hans<<" before each sentence.
     target_prefix: str | None = None
@@ -177,6 +188,24 @@ class ModelSpec(_Section):
             if isinstance(setting, (int, float)) and not isinstance(setting, bool) and setting < 0:
                 raise ValueError(f"generation setting '{key}' must not be negative")
         return value
+
+    @model_validator(mode="after")
+    def _runtime_settings(self) -> "ModelSpec":
+        if self.runtime == "transformers" and self.compute_type not in (None, "int8"):
+            raise ValueError(f"compute_type '{self.compute_type}' needs `runtime: ctranslate2` (the transformers "
+                             "runtime takes `int8`, or a `dtype`)")
+        if self.runtime == "ctranslate2":
+            from .ct2 import INSTALL, NO_EFFECT, OPTIONS
+
+            if importlib.util.find_spec("ctranslate2") is None:
+                raise ValueError(f"`runtime: ctranslate2` needs the ctranslate2 package, which is not installed. "
+                                 f"How to fix: {INSTALL}, or set `runtime: transformers`")
+
+            unknown = sorted(set(self.generation) - set(OPTIONS) - NO_EFFECT)
+            if unknown:
+                raise ValueError(f"generation setting(s) {', '.join(unknown)} have no CTranslate2 equivalent: "
+                                 "remove them, or use `runtime: transformers` for this model")
+        return self
 
 
 class SummarizeConfig(_Section):

@@ -108,14 +108,27 @@ def test_number_check_names_what_is_missing():
     assert unsupported("Loans rose 5% to 1.2 trillion yuan.", "贷款达到12000亿元，增长5%。")[0] == []
 
 
-def test_offline_model_error_names_model_place_and_fix(monkeypatch, example_en):
+@pytest.mark.parametrize("name", ["hf-small", "hf-small-fast"])
+def test_offline_model_error_names_model_place_and_fix(monkeypatch, example_en, name):
+    pytest.importorskip("ctranslate2") if name.endswith("fast") else None
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    config = load_config("hf-small", {"summarize": {"fallback": False}, "translate": {"backend": "none"}})
+    config = load_config(name, {"summarize": {"fallback": False}, "translate": {"backend": "none"}})
     with pytest.raises(ModelLoadError) as err:
         BilingualSummarizer(config).run(Article(id="a", text=example_en))
     message = err.value.message
     assert "sshleifer/distilbart-cnn-12-6@main" in message and "local Hugging Face cache" in message
     assert "How to fix" in message and "local folder" in message
+
+
+def test_the_fast_config_is_hf_small_on_ctranslate2():
+    pytest.importorskip("ctranslate2")
+    fast, plain = load_config("hf-small-fast").model_dump(), load_config("hf-small").model_dump()
+    runtime = {"runtime": "ctranslate2", "compute_type": "int8"}
+    for section, name in (("summarize", "en"), ("translate", "en_zh"), ("translate", "zh_en")):
+        assert fast[section][name] == {**plain[section][name], **runtime}  # same models and generation settings
+    fast["source"] = plain["source"]
+    assert {k: v for k, v in fast.items() if k not in ("summarize", "translate")} == \
+        {k: v for k, v in plain.items() if k not in ("summarize", "translate")}
 
 
 def test_fallback_to_extractive_is_stated(monkeypatch, example_en):
@@ -248,3 +261,19 @@ def test_batch_chunks_follow_the_model_batch_size_and_workers_split_the_cores(ti
     run_batch(src, tmp_path / "out.jsonl", config, workers=2)
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {line["provenance"]["summary_en"]["details"]["threads"] for line in lines} == {max(1, available_cores() // 2)}
+
+
+@pytest.mark.parametrize("model", ["tiny_bart", "tiny_marian"])
+def test_beam_search_without_reordering_the_cross_attention_cache_gives_the_same_output(model, request):
+    import torch
+
+    folder = request.getfixturevalue(model)
+    spec = ModelSpec(model=str(folder), generation={"num_beams": 4, "max_new_tokens": 12, "length_penalty": 2.0})
+    tokenizer, net = load_model(spec, "seq2seq")
+    texts = ["Shares rose 3 percent.", "Green loans reached 5 trillion yuan at the end of the year."]
+    enc = tokenizer(texts, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        plain = net.generate(**enc, **spec.generation).tolist()
+    from pipeline.generate import generate_ids
+
+    assert generate_ids(tokenizer, net, "seq2seq", texts, spec) == plain

@@ -35,31 +35,43 @@ def _train_spm(lines: list[str], prefix: Path, vocab: int) -> None:
                                    hard_vocab_limit=False)
 
 
-def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Hans<<",)) -> Path:
-    """A Marian en->zh model with 2 tiny layers and sentencepiece vocabularies trained here."""
+TINY_MARIAN = dict(d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+                   encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=128)
+
+
+def build_tiny_marian(folder: Path, target_tokens: tuple[str, ...] = (">>cmn_Hans<<",), shape: dict | None = None,
+                      lines: tuple[list[str], list[str]] | None = None, vocab_size: int | None = None) -> Path:
+    """A Marian en->zh model with 2 tiny layers and sentencepiece vocabularies trained here. The vocabulary is
+    laid out as opus-mt's: </s> and <unk> first, <pad> last (CTranslate2's converter relies on it). The
+    benchmarks pass a real model's `shape`, English and Chinese training `lines` and `vocab_size` (filled up with
+    unused entries, so embeddings and output layer have the real size)."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    en = [t.format(n=n) for t in _EN for n in range(60)]
-    zh = [t.format(n=n) for t in _ZH for n in range(60)]
-    _train_spm(en, folder / "source", 120)
-    _train_spm(zh, folder / "target", 120)
-    pieces = ["</s>", "<unk>", "<pad>", *target_tokens]
+    en, zh = lines or ([t.format(n=n) for t in _EN for n in range(60)], [t.format(n=n) for t in _ZH for n in range(60)])
+    pieces_each = 120 if lines is None else 8000
+    _train_spm(en, folder / "source", pieces_each)
+    _train_spm(zh, folder / "target", pieces_each)
+    pieces = ["</s>", "<unk>", *target_tokens]
     for name in ("source", "target"):
         proc = spm.SentencePieceProcessor(model_file=str(folder / f"{name}.model"))
         pieces += [proc.id_to_piece(i) for i in range(proc.get_piece_size())]
     vocab = {}
     for piece in pieces:
-        vocab.setdefault(piece, len(vocab))
+        if piece != "<pad>":
+            vocab.setdefault(piece, len(vocab))
+    for n in range(len(vocab), (vocab_size or 0) - 1):
+        vocab[f"<unused{n}>"] = n
+    vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (folder / "source.model").rename(folder / "source.spm")
     (folder / "target.model").rename(folder / "target.spm")
+    shape = shape or TINY_MARIAN
+    limit = 64 if shape is TINY_MARIAN else shape["max_position_embeddings"]
     tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
-                                vocab=str(folder / "vocab.json"), model_max_length=64)
-    config = MarianConfig(vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
-                          encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
-                          decoder_ffn_dim=32, max_position_embeddings=128, pad_token_id=vocab["<pad>"],
-                          eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"])
+                                vocab=str(folder / "vocab.json"), model_max_length=limit)
+    config = MarianConfig(vocab_size=len(vocab), **shape, pad_token_id=vocab["<pad>"], eos_token_id=vocab["</s>"],
+                          decoder_start_token_id=vocab["<pad>"])
     torch.manual_seed(SEED)
     model = MarianMTModel(config)
     model.save_pretrained(folder)

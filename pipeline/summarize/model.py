@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..config import ModelSpec, SummarizeConfig
 from ..generate import count_tokens, generate, input_limit, pack, render
-from ..models import describe, load_model, set_threads
+from ..models import describe, load_model, runtime_details
 from ..schema import Document, Lang, Notice, Summary
 from ..lang import profile
 from ..segment import split_sentences
@@ -68,7 +68,6 @@ class ModelSummarizer:
         empty = [Notice.about("empty_model_output", f"summary_{self.lang}", "the model returned an empty summary")]
         return [Summary(lang=self.lang, text=text or None, backend=self.kind, model=self.spec.model,
                         revision=self.spec.revision,
-                        details={**d, "generation": self.spec.generation, "device": self.spec.device,
-                                 "threads": set_threads(None)},
+                        details={**d, "generation": self.spec.generation, **runtime_details(self.spec, model)},
                         notices=[] if text else empty)
                 for text, d in zip(final, details)]

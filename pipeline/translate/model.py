@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..config import ModelSpec
 from ..generate import count_tokens, generate, input_limit, render, split_to_fit
 from ..glossary.detect import TermDetector
-from ..models import describe, load_model, set_threads
+from ..models import describe, load_model, runtime_details
 from ..lang import profile
 from .protect import protect, restore
 
@@ -58,5 +58,5 @@ class ModelTranslator:
             texts.append(text)
         details = {"sentences": len(sentences), "pieces": len(pieces), "split_for_length": len(pieces) - len(sentences),
                    "protected": sum(len(p.slots) for p in protected if p), "placeholders_dropped": dropped,
-                   "generation": spec.generation, "device": spec.device, "threads": set_threads(None)}
+                   "generation": spec.generation, **runtime_details(spec, model)}
         return texts, details
