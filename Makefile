@@ -41,5 +41,10 @@ bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1))
 $(addprefix bench-,$(BENCHES)): bench-%: venv
 	$(PY) $(call bench_file,$*) $(if $(and $(DEVICE),$(filter models,$*)),--device $(DEVICE))
 
+# Trains the learned sentence rankers on ../shared/data/*_train.jsonl into pipeline/summarize/rankers/.
+.PHONY: train-ranker
+train-ranker: venv
+	$(PY) benchmarks/train_ranker.py $(if $(RANKERS),--rankers $(RANKERS))
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -129,7 +129,11 @@ class RankingWeights(_Section):
 
 
 class Ranking(_Section):
-    """Per-language weights, and weights for long documents (transcripts, reports) in any language."""
+    """Per-language weights, and weights for long documents (transcripts, reports) in any language. With
+    `method: learned`, documents that have a shipped learned ranker (Chinese news, long English documents) use
+    it instead; `hand-set` uses these weights everywhere."""
+
+    method: Literal["learned", "hand-set"] = "learned"
 
     en: RankingWeights = RankingWeights(frequency=0.7, redundancy=0.1)
     zh: RankingWeights = RankingWeights(centrality=0.5, position=1.5, title=0.3, figures=0.5)

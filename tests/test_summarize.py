@@ -80,7 +80,7 @@ def test_long_documents_use_long_weights_and_prefer_figures():
     assert summarizer.weights(10, "en") == summarizer.config.ranking.en
 
     def pick(figures):
-        config = SummarizeConfig(max_sentences=1, ranking=Ranking(long=RankingWeights(figures=figures)))
+        config = SummarizeConfig(max_sentences=1, ranking=Ranking(method="hand-set", long=RankingWeights(figures=figures)))
         return ExtractiveSummarizer(config).summarize(sentences, "en").sentences
 
     # centrality and figures are each scaled to 0..1: a figures weight of 2 puts the only sentence with

@@ -1,21 +1,21 @@
-"""Extractive summarizer: TextRank centrality over shared content words, word salience, a position prior, title
-similarity, a preference for sentences carrying figures and MMR redundancy control, under a sentence /
-ratio / word / character budget. Weights come from `summarize.ranking` per language and for long
-documents."""
+"""Extractive summarizer: sentences scored by a learned ranker (pipeline/summarize/ranker.py) where one is
+shipped for the language and document kind, else by hand-set weights of TextRank centrality, word salience,
+a position prior, title similarity and figures (`summarize.ranking`, per language and for long documents);
+then MMR redundancy control under a sentence / ratio / word / character budget."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 
 from ..config import RankingWeights, SummarizeConfig
-from ..figures import FIGURE_MARK
 from ..lang import LanguageProfile, profile
 from ..schema import Document, Lang, Notice, Sentence, Summary
+from .ranker import Ranker, _unit, features, for_document
 
 BACKEND = "extractive"
-MODEL = "bisum-textrank-mmr"
+MODEL = "bisum-textrank-mmr"  # the hand-set weights
+LEARNED = "bisum-ranker"  # + the learned ranker's name
 # Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
 TIE = 1e-9
 
@@ -40,34 +40,36 @@ class ExtractiveSummarizer:
         if not candidates:
             return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL, notices=[Notice.about(
                 "no_sentences", f"summary_{lang}", "no sentence left to summarize after cleaning")])
-        weights = self.weights(len(candidates), lang)
-        picked = self._pick(candidates, lp, title, weights, self._limit(len(candidates)))
-        details = {"candidates": len(candidates), "budget": self._budget_description(len(candidates))}
+        scoring = self.weights(len(candidates), lang), self.ranker(len(candidates), lang)
+        picked = self._pick(candidates, lp, title, scoring, self._limit(len(candidates)))
+        details = {"candidates": len(candidates), "budget": self._budget_description(len(candidates)),
+                   "ranker": f"learned: {scoring[1].name}" if scoring[1] else "hand-set weights"}
         sections = math.ceil(len(candidates) / self.config.section_sentences)
         if sections > 1:
             details["sections"] = sections
         return Summary(lang=lang, text=lp.join(s.text for s in picked), sentences=[s.index for s in picked],
-                       backend=BACKEND, model=MODEL, details=details)
+                       backend=BACKEND, model=f"{LEARNED}-{scoring[1].name}" if scoring[1] else MODEL,
+                       details=details)
 
-    def _pick(self, sents: list[Sentence], lp: LanguageProfile, title: str | None, weights: RankingWeights,
-              limit: int) -> list[Sentence]:
+    def _pick(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
+              scoring: tuple[RankingWeights, Ranker | None], limit: int) -> list[Sentence]:
         """Up to `limit` chosen sentences, in article order. A document longer than `section_sentences` is
         summarized section by section (each to its share of `limit`, and at least `max_sentences`), then the
         sections' choices together: the cost grows linearly with the length, and an article of one section is
         summarized exactly as before."""
         size = self.config.section_sentences
         if len(sents) <= size:
-            scores, vectors = self._score(sents, lp, title, weights)
-            chosen = self._select(sents, scores, vectors, lp, weights.redundancy, limit)
+            scores, vectors, redundancy = self._score(sents, lp, title, *scoring)
+            chosen = self._select(sents, scores, vectors, lp, redundancy, limit)
             return [sents[i] for i in sorted(chosen)]
         floor = min(limit, self.config.max_sentences or limit)
         shortlist = []
         for start in range(0, len(sents), size):
             section = sents[start:start + size]
             share = max(math.ceil(limit * len(section) / len(sents)), floor)
-            shortlist += self._pick(section, lp, title, weights, min(share, len(section)))
+            shortlist += self._pick(section, lp, title, scoring, min(share, len(section)))
         if len(shortlist) < len(sents):
-            return self._pick(shortlist, lp, title, weights, limit)
+            return self._pick(shortlist, lp, title, scoring, limit)
         return self._within_budget(shortlist, lp, limit)  # budgets so large that nothing was left out
 
     def _within_budget(self, sents: list[Sentence], lp: LanguageProfile, limit: int) -> list[Sentence]:
@@ -86,28 +88,24 @@ class ExtractiveSummarizer:
         ranking = self.config.ranking
         return ranking.long if n_sentences >= ranking.long_from_sentences else getattr(ranking, lang)
 
-    def _score(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
-               w: RankingWeights) -> tuple[np.ndarray, np.ndarray]:
-        """Sentence scores, and the unit TF-IDF rows whose cosine similarities MMR uses against redundancy."""
-        docs = [lp.content_words(s.text) for s in sents]
-        n = len(sents)
-        vectors, vocab = _tfidf(docs)
-        score = w.centrality * _unit(_pagerank(_overlap_graph(vectors)))
-        if w.frequency:
-            counts = Counter(word for doc in docs for word in set(doc))
-            mean_count = [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs]
-            score += w.frequency * _unit(np.array(mean_count))
-        score += w.position * _unit(1.0 / np.arange(1.0, n + 1.0))
-        if w.figures:
-            score += w.figures * _unit(np.array([len(FIGURE_MARK.findall(s.text)) for s in sents], dtype=float))
-        if title and w.title:
-            tvec = np.zeros(len(vocab))
-            for word in lp.content_words(title):
-                if word in vocab:
-                    tvec[vocab[word]] += 1.0
-            if tvec.any():
-                score += w.title * _unit(vectors @ (tvec / np.linalg.norm(tvec)))
-        return score, vectors
+    def ranker(self, n_sentences: int, lang: Lang) -> Ranker | None:
+        """The learned ranker for this language and document kind, unless `ranking.method` is hand-set."""
+        ranking = self.config.ranking
+        if ranking.method != "learned":
+            return None
+        return for_document(lang, n_sentences >= ranking.long_from_sentences)
+
+    def _score(self, sents: list[Sentence], lp: LanguageProfile, title: str | None, w: RankingWeights,
+               learned: Ranker | None) -> tuple[np.ndarray, np.ndarray, float]:
+        """Sentence scores, the unit TF-IDF rows whose cosine similarities MMR uses against redundancy, and
+        the redundancy weight: the learned ranker's when there is one, else the hand-set weights'."""
+        values, vectors, docs = features([s.text for s in sents], lp, title, learned is not None)
+        if learned is not None:
+            return _unit(learned.score(values, docs)), vectors, learned.redundancy
+        score = w.centrality * values["centrality"]
+        for name in ("frequency", "position", "figures", "title"):
+            score = score + getattr(w, name) * values[name]
+        return score, vectors, w.redundancy
 
     # --- selection -----------------------------------------------------------------------------------
     def _budget_description(self, n: int) -> dict:
@@ -150,45 +148,3 @@ class ExtractiveSummarizer:
             used += size
             nearest = np.maximum(nearest, vectors @ vectors[best])
         return chosen
-
-
-def _tfidf(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int]]:
-    """Unit-length TF-IDF rows (log tf) and the vocabulary."""
-    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-    tf = np.zeros((len(docs), len(vocab)))
-    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    np.add.at(tf, (rows, np.fromiter((vocab[w] for d in docs for w in d), dtype=np.intp, count=len(rows))), 1.0)
-    vectors = np.log1p(tf) * np.log(1.0 + len(docs) / np.maximum((tf > 0).sum(axis=0), 1))
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0), vocab
-
-
-def _overlap_graph(vectors: np.ndarray) -> np.ndarray:
-    """TextRank edge weights: shared content words over the sum of the log sentence sizes. The counts come
-    from one product of the word-presence matrix (exact: small integers in float32)."""
-    present = (vectors > 0).astype(np.float32)
-    shared = (present @ present.T).astype(float)
-    sizes = present.sum(axis=1).astype(float)
-    logs = np.array([math.log(size) if size > 1 else 0.0 for size in sizes])
-    valid = (logs[:, None] > 0) & (logs[None, :] > 0)
-    graph = np.divide(shared, logs[:, None] + logs[None, :], out=np.zeros_like(shared), where=valid)
-    np.fill_diagonal(graph, 0.0)
-    return graph
-
-
-def _unit(values: np.ndarray) -> np.ndarray:
-    span = values.max() - values.min()
-    return (values - values.min()) / span if span > 0 else np.ones_like(values)
-
-
-def _pagerank(sims: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
-    n = sims.shape[0]
-    weights = sims.sum(axis=1, keepdims=True)
-    transition = np.divide(sims, weights, out=np.full_like(sims, 1.0 / n), where=weights > 0)
-    rank = np.full(n, 1.0 / n)
-    for _ in range(iterations):
-        new = (1 - damping) / n + damping * transition.T @ rank
-        if np.abs(new - rank).sum() < 1e-9:
-            return new
-        rank = new
-    return rank
