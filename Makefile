@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev,fast]"
+	$(PY) -m pip install --quiet -e ".[dev,fast,ray]"
 	touch $(STAMP)
 
 demo: venv

@@ -164,7 +164,7 @@ def peak_mb() -> float:
 
 def table(inputs_file: Path, inputs: dict, threads: list[int], device: str, summary_tokens: int,
           translation_tokens: int, paths: list[str]) -> None:
-    print(f"| stage | path | threads | articles/s | load s | peak memory MB |\n|---|---|---|---|---|---|")
+    print("| stage | path | threads | articles/s | load s | peak memory MB |\n|---|---|---|---|---|---|")
     for task, new_tokens in (("translate", translation_tokens), ("summarize", summary_tokens)):
         for path in paths:
             for count in threads:

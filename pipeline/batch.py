@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_config
@@ -27,6 +27,7 @@ from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
 from .io import RecordError, check_source, count_records, iter_records
 from .models import available_cores
+from .ray_engine import RayOptions
 from .schema import Article, ErrorInfo, ErrorRecord
 
 try:
@@ -158,7 +159,10 @@ def completed_ids(output: Path) -> tuple[Counter, Counter]:
 
 
 def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
-           stats: BatchStats) -> Iterator[tuple[str, object]]:
+           stats: BatchStats, report_skipped: bool = False) -> Iterator[tuple[str, object]]:
+    """("ok", Article) or ("error", error line) per record to process; records already in the output are
+    counted in `stats`, and also yielded as ("skipped", {"id", "failed"}) with `report_skipped` (the Ray
+    engine reads in another process, so the driver counts them from the stream)."""
     seen: set[str] = set()
     for number, item in enumerate(iter_records(source, id_field=id_field, text_field=text_field), start=1):
         if limit is not None and number > limit:
@@ -167,11 +171,14 @@ def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tupl
         if done[0][record] > 0:
             done[0][record] -= 1
             stats.skipped += 1
-            if done[1][record] > 0:
+            failed = done[1][record] > 0
+            if failed:
                 done[1][record] -= 1
                 stats.skipped_failed += 1
             if not isinstance(item, RecordError):
                 seen.add(record)
+            if report_skipped:
+                yield "skipped", {"id": record, "failed": failed}
             continue
         if isinstance(item, RecordError):
             yield "error", _error_line(item.record, item)
@@ -226,9 +233,12 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
 
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
-              id_field: str = "id", text_field: str = "text", batch_size: int | None = None) -> BatchStats:
+              id_field: str = "id", text_field: str = "text", batch_size: int | None = None,
+              ray: RayOptions | None = None) -> BatchStats:
     """Process every record of `source` into the JSONL file `output`; see the module docstring. The output is
-    locked while the run writes it: a second run on the same file stops with the error output_locked."""
+    locked while the run writes it: a second run on the same file stops with the error output_locked. With
+    `ray` (RayOptions) the records are processed by Ray Data actors (pipeline/ray_engine.py) instead of local
+    processes; reading, resume, output and errors are the same."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
@@ -236,6 +246,10 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
                   batch_size=batch_size)
+    if ray is not None:
+        from .ray_engine import require
+
+        require()  # before the output is touched
     fd = _open_locked(out)
     try:
         if os.fstat(fd).st_size and not (resume or overwrite):
@@ -250,10 +264,13 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
         start = time.perf_counter()
-        chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
-            for lines in _results(chunks, config, workers, fd):
-                for line in lines:
+            for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, fd,
+                                      batch_size, ray):
+                if kind == "skipped":
+                    stats.skipped += 1
+                    stats.skipped_failed += line["failed"]
+                else:
                     _write_line(fd, line, out)
                     failed = "error" in line
                     stats.failed += failed
@@ -261,11 +278,29 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
                     if failed:
                         stats.codes[line["error"]["code"]] += 1
                 bar.n = stats.done + stats.failed + stats.skipped
-                bar.refresh()
+                if bar.n % 16 == 0 or bar.n == total:
+                    bar.refresh()
     finally:
         os.close(fd)
     stats.seconds = time.perf_counter() - start
     return stats
+
+
+def _stream(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
+            stats: BatchStats, config: Config, workers: int, output_fd: int, batch_size: int,
+            ray: RayOptions | None) -> Iterator[tuple[str, dict]]:
+    """("line", output line) per record processed, in input order, from the chosen engine; the Ray engine also
+    reports ("skipped", ...) for records already in the output (the local one counts them in `stats`)."""
+    if ray is not None:
+        from .ray_engine import results
+
+        yield from results(source, id_field, text_field, limit, done, config,
+                           replace(ray, batch_size=ray.batch_size or batch_size))
+        return
+    chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
+    for lines in _results(chunks, config, workers, output_fd):
+        for line in lines:
+            yield "line", line
 
 
 def _open_locked(out: Path) -> int:

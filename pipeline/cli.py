@@ -43,9 +43,13 @@ def cmd_summarize(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
+    from .ray_engine import RayOptions
+
+    ray = RayOptions(address=args.ray_address, actors=args.actors, cpus_per_actor=args.cpus_per_actor,
+                     gpus_per_actor=args.gpus_per_actor) if args.engine == "ray" else None
     stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
                       workers=args.workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
-                      text_field=args.text_field)
+                      text_field=args.text_field, batch_size=args.batch_size, ray=ray)
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
     print(f"done: {stats.done}, failed: {stats.failed}{f' ({codes})' if codes else ''}, skipped: {stats.skipped}"
           f"{f' ({stats.skipped_failed} of them failed earlier)' if stats.skipped_failed else ''}, "
@@ -189,6 +193,25 @@ def _at_least_one(value: str) -> int:
     return _whole(value, 1)
 
 
+def _number(value: str, positive: bool) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number == number or number < 0 or positive and number == 0 or number > 10_000:  # NaN, out of range
+        raise argparse.ArgumentTypeError(f"must be {'above' if positive else 'at least'} 0 (and at most 10,000), "
+                                         f"not {value}")
+    return number
+
+
+def _positive(value: str) -> float:
+    return _number(value, True)
+
+
+def _not_negative(value: str) -> float:
+    return _number(value, False)
+
+
 def _rounds(value: str) -> int:
     return _whole(value, 1, 100_000)
 
@@ -232,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--id-field", default="id", help="id column (default: id; missing ids get a stable hash)")
     p.add_argument("--text-field", default="text", help="text column (default: text)")
+    p.add_argument("--batch-size", type=_at_least_one,
+                   help="records per pipeline call (default: the largest model batch_size of the config, else 16)")
+    ray = p.add_argument_group("engine", "local processes (default) or Ray Data (bisum[ray]: a local Ray, or a cluster)")
+    ray.add_argument("--engine", choices=["local", "ray"], default="local")
+    ray.add_argument("--ray-address", help="Ray cluster: auto, or ray://HOST:10001 (default: start a local Ray "
+                                           "for the run)")
+    ray.add_argument("--actors", type=_at_least_one, default=2, help="Ray actors, one pipeline each (default: 2)")
+    ray.add_argument("--cpus-per-actor", type=_positive, default=1.0, help="CPUs per actor (default: 1)")
+    ray.add_argument("--gpus-per-actor", type=_not_negative, default=0.0, help="GPUs per actor (default: 0)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("clean", help="remove machine-translation residue and show what changed",

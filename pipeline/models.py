@@ -207,7 +207,6 @@ def _ct2(spec: ModelSpec, kind: str, config, device: str):
 
 
 def _torch_model(spec: ModelSpec, kind: str, kwargs: dict, device: str):
-    import torch
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, GenerationConfig
 
     auto = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM

@@ -1,0 +1,138 @@
+"""`bisum batch --engine ray`: the same batch run on Ray Data (the `bisum[ray]` extra), on a laptop, a Ray
+cluster or Kubernetes (KubeRay) with the same code.
+
+Records are read by a Ray Data datasource that wraps this package's own reader (every input format, the same
+record errors, duplicate-id and `--resume` handling as the local engine), go through an actor pool in
+batches (one BilingualSummarizer per actor, built once, so a model loads once per actor and translation stays
+batched), and come back to the driver in input order, which writes them with the local engine's writer: same
+output lines, same lock, same resume."""
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .config import Config
+from .errors import UsageError
+
+INSTALL = "pip install 'bisum[ray]' (or pip install 'ray[data]>=2.40,<3')"
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide: `address` None starts a local Ray for the run; "auto" or "ray://host:10001" joins a
+    running cluster. One pipeline per actor, `batch_size` records per call."""
+
+    address: str | None = None
+    actors: int = 2
+    cpus_per_actor: float = 1.0
+    gpus_per_actor: float = 0.0
+    batch_size: int | None = None  # None: the local engine's chunk size (the largest model batch size, or 16)
+
+
+def require():
+    """The ray module, or a one-line UsageError that says how to install it."""
+    try:
+        import ray
+        import ray.data  # noqa: F401 - the Data library is the part used
+    except ImportError:
+        raise UsageError(f"--engine ray needs Ray, which is not installed. How to fix: {INSTALL}, or use the local "
+                         "engine (--engine local)") from None
+    return ray
+
+
+def results(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
+            config: Config, options: RayOptions) -> Iterator[tuple[str, dict]]:
+    """("line", output line) for every record to process and ("skipped", {"failed": bool}) for every record
+    already in the output, in input order."""
+    ray = require()
+    started = not ray.is_initialized()
+    if started:
+        try:
+            ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.ERROR, configure_logging=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise UsageError(f"cannot start or reach Ray at {options.address or 'a new local instance'}: "
+                             f"{str(exc).strip().splitlines()[0][:200]}") from None
+    try:
+        from ray.data import ActorPoolStrategy, DataContext
+
+        context = DataContext.get_current()
+        context.execution_options.preserve_order = True  # output in input order, as the local engine writes it
+        context.enable_progress_bars = False  # the batch command shows its own
+        config = config.model_copy(update={"threads": config.threads or max(1, int(options.cpus_per_actor))})
+        # reading is light and sequential: it must not wait for a CPU that the actors hold
+        dataset = ray.data.read_datasource(_datasource(source, id_field, text_field, limit, done,
+                                                       options.batch_size),
+                                          override_num_blocks=1, num_cpus=0)
+        dataset = dataset.map_batches(_Pipeline, fn_constructor_args=(config,), batch_size=options.batch_size,
+                                      compute=ActorPoolStrategy(size=options.actors), num_cpus=options.cpus_per_actor,
+                                      num_gpus=options.gpus_per_actor or None, batch_format="pyarrow")
+        for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
+            for kind, payload in zip(batch.column("kind").to_pylist(), batch.column("payload").to_pylist()):
+                yield kind, json.loads(payload)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _datasource(*args):
+    """The package's reader as one Ray Data read task: rows (kind, payload) where kind is "ok" (an Article),
+    "error" (its error line) or "skipped" (already in the output). Defined here so that importing this module
+    does not import Ray."""
+    from ray.data.block import BlockMetadata
+    from ray.data.datasource import Datasource, ReadTask
+
+    class Records(Datasource):
+        def estimate_inmemory_data_size(self):
+            return None
+
+        def get_read_tasks(self, parallelism, per_task_row_limit=None, data_context=None):
+            metadata = BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=None)
+            return [ReadTask(lambda: _blocks(*args), metadata)]
+
+    return Records()
+
+
+def _blocks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter], rows: int):
+    """Blocks of `rows` rows (one actor call each, so the actors share the work)."""
+    import pyarrow as pa
+
+    from .batch import BatchStats, _tasks
+
+    stats = BatchStats()
+    kinds, payloads = [], []
+    for kind, item in _tasks(source, id_field, text_field, limit, (Counter(done[0]), Counter(done[1])), stats,
+                             report_skipped=True):
+        kinds.append(kind)
+        payloads.append(item.model_dump_json() if kind == "ok" else json.dumps(item, ensure_ascii=False))
+        if len(kinds) >= rows:
+            yield pa.table({"kind": kinds, "payload": payloads})
+            kinds, payloads = [], []
+    if kinds:
+        yield pa.table({"kind": kinds, "payload": payloads})
+
+
+class _Pipeline:
+    """One actor: the pipeline built once, then batches of rows turned into output lines."""
+
+    def __init__(self, config: Config):
+        from .core import BilingualSummarizer
+
+        self.summarizer = BilingualSummarizer(config)
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        from .batch import _run_tasks
+        from .schema import Article
+
+        kinds = batch.column("kind").to_pylist()
+        payloads = batch.column("payload").to_pylist()
+        tasks = [("ok", Article.model_validate_json(p)) if k == "ok" else ("error", json.loads(p))
+                 for k, p in zip(kinds, payloads) if k != "skipped"]
+        lines = iter(_run_tasks(self.summarizer, tasks))
+        out = [p if k == "skipped" else json.dumps(next(lines), ensure_ascii=False) for k, p in zip(kinds, payloads)]
+        return pa.table({"kind": ["skipped" if k == "skipped" else "line" for k in kinds], "payload": out})
