@@ -242,6 +242,10 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
+    if ray is not None and ray.batch_size is None:  # a Ray task costs more to schedule: larger calls by default
+        from .ray_engine import RECORDS_PER_CALL
+
+        ray = replace(ray, batch_size=batch_size or max(chunk_size(config), RECORDS_PER_CALL))
     batch_size = chunk_size(config) if batch_size is None else batch_size
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
@@ -271,12 +275,11 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
                     stats.skipped += 1
                     stats.skipped_failed += line["failed"]
                 else:
-                    _write_line(fd, line, out)
-                    failed = "error" in line
-                    stats.failed += failed
-                    stats.done += not failed
-                    if failed:
-                        stats.codes[line["error"]["code"]] += 1
+                    code = _write_line(fd, line, out)
+                    stats.failed += code is not None
+                    stats.done += code is None
+                    if code is not None:
+                        stats.codes[code] += 1
                 bar.n = stats.done + stats.failed + stats.skipped
                 if bar.n % 16 == 0 or bar.n == total:
                     bar.refresh()
@@ -288,14 +291,13 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
 
 def _stream(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
             stats: BatchStats, config: Config, workers: int, output_fd: int, batch_size: int,
-            ray: RayOptions | None) -> Iterator[tuple[str, dict]]:
+            ray: RayOptions | None) -> Iterator[tuple[str, object]]:
     """("line", output line) per record processed, in input order, from the chosen engine; the Ray engine also
     reports ("skipped", ...) for records already in the output (the local one counts them in `stats`)."""
     if ray is not None:
         from .ray_engine import results
 
-        yield from results(source, id_field, text_field, limit, done, config,
-                           replace(ray, batch_size=ray.batch_size or batch_size))
+        yield from results(source, id_field, text_field, limit, done, config, ray)
         return
     chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
     for lines in _results(chunks, config, workers, output_fd):
@@ -376,14 +378,32 @@ def _collect(chunk: list, future, pool: ProcessPoolExecutor, config: Config, wor
     return lines, pool
 
 
-def _write_line(fd: int, line: dict, out: Path) -> None:
-    """One whole line per write call; a line that cannot be encoded is written with ASCII escapes instead."""
+@dataclass(frozen=True)
+class Encoded:
+    """An output line encoded where it was made (a Ray actor), with its error code (None: not an error)."""
+
+    data: bytes
+    code: str | None
+
+
+def encode(line: dict) -> bytes:
+    """One output line; a line that cannot be encoded as UTF-8 (a lone surrogate) is written with ASCII escapes."""
     try:
-        data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
     except UnicodeEncodeError:
-        data = (json.dumps(line, ensure_ascii=True) + "\n").encode("ascii")
+        return (json.dumps(line, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _write_line(fd: int, line: dict | Encoded, out: Path) -> str | None:
+    """Write one whole line with one write call (retried for the rest if the kernel writes less); returns the
+    line's error code, None for a result."""
+    if isinstance(line, Encoded):
+        data, code = line.data, line.code
+    else:
+        data, code = encode(line), line["error"]["code"] if "error" in line else None
     try:
         while data:
             data = data[os.write(fd, data):]
     except OSError as exc:
         raise IOFailure.of(out, exc, "cannot write the output") from None
+    return code

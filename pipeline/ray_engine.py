@@ -18,6 +18,11 @@ from .config import Config
 from .errors import UsageError
 
 INSTALL = "pip install 'bisum[ray]' (or pip install 'ray[data]>=2.40,<3')"
+# Object store of a Ray started for the run: blocks of text in flight need little, and a store of Ray's default
+# size (30% of RAM) keeps every page it ever touched resident, so memory would grow with the input.
+LOCAL_OBJECT_STORE = 96 * 1024 * 1024  # Ray's minimum is 75 MB
+BLOCK_BYTES = 256 * 1024
+RECORDS_PER_CALL = 64  # default: a Ray task costs far more to schedule than a local chunk
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class RayOptions:
     actors: int = 2
     cpus_per_actor: float = 1.0
     gpus_per_actor: float = 0.0
-    batch_size: int | None = None  # None: the local engine's chunk size (the largest model batch size, or 16)
+    batch_size: int | None = None  # None: RECORDS_PER_CALL, or the largest model batch size if larger
 
 
 def require():
@@ -44,15 +49,19 @@ def require():
 
 
 def results(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
-            config: Config, options: RayOptions) -> Iterator[tuple[str, dict]]:
-    """("line", output line) for every record to process and ("skipped", {"failed": bool}) for every record
-    already in the output, in input order."""
+            config: Config, options: RayOptions) -> Iterator[tuple[str, object]]:
+    """("line", Encoded output line) for every record to process and ("skipped", {"failed": bool}) for every
+    record already in the output, in input order. Lines arrive encoded, so the driver only writes them."""
+    from .batch import Encoded
+
     ray = require()
     started = not ray.is_initialized()
+    quiet()
     if started:
         try:
+            local = {"object_store_memory": LOCAL_OBJECT_STORE} if options.address is None else {}
             ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
-                     logging_level=logging.ERROR, configure_logging=False)
+                     logging_level=logging.ERROR, configure_logging=False, **local)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise UsageError(f"cannot start or reach Ray at {options.address or 'a new local instance'}: "
                              f"{str(exc).strip().splitlines()[0][:200]}") from None
@@ -62,20 +71,35 @@ def results(source, id_field: str, text_field: str, limit: int | None, done: tup
         context = DataContext.get_current()
         context.execution_options.preserve_order = True  # output in input order, as the local engine writes it
         context.enable_progress_bars = False  # the batch command shows its own
+        # small blocks: else the one read task's output is a single block of up to 128 MB, which one actor gets
+        # whole while the others wait
+        context.target_max_block_size = BLOCK_BYTES
         config = config.model_copy(update={"threads": config.threads or max(1, int(options.cpus_per_actor))})
         # reading is light and sequential: it must not wait for a CPU that the actors hold
         dataset = ray.data.read_datasource(_datasource(source, id_field, text_field, limit, done,
                                                        options.batch_size),
                                           override_num_blocks=1, num_cpus=0)
-        dataset = dataset.map_batches(_Pipeline, fn_constructor_args=(config,), batch_size=options.batch_size,
-                                      compute=ActorPoolStrategy(size=options.actors), num_cpus=options.cpus_per_actor,
+        # the config travels as JSON: small enough to go inline with the actor, not through the object store
+        dataset = dataset.map_batches(_Pipeline, fn_constructor_args=(config.model_dump_json(),),
+                                      batch_size=options.batch_size,
+                                      compute=ActorPoolStrategy(size=options.actors),
+                                      num_cpus=options.cpus_per_actor,
                                       num_gpus=options.gpus_per_actor or None, batch_format="pyarrow")
         for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
-            for kind, payload in zip(batch.column("kind").to_pylist(), batch.column("payload").to_pylist()):
-                yield kind, json.loads(payload)
+            for kind, code, payload in zip(*(batch.column(c).to_pylist() for c in ("kind", "code", "payload"))):
+                yield kind, Encoded(payload, code or None) if kind == "line" else json.loads(payload)
     finally:
         if started:
             ray.shutdown()
+
+
+def quiet() -> None:
+    """Ray Data's own progress logs and advice go to its log files, not to the command's terminal."""
+    import warnings
+
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"ray\..*")
 
 
 def _datasource(*args):
@@ -118,15 +142,15 @@ def _blocks(source, id_field: str, text_field: str, limit: int | None, done: tup
 class _Pipeline:
     """One actor: the pipeline built once, then batches of rows turned into output lines."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: str):
         from .core import BilingualSummarizer
 
-        self.summarizer = BilingualSummarizer(config)
+        self.summarizer = BilingualSummarizer(Config.model_validate_json(config))
 
     def __call__(self, batch):
         import pyarrow as pa
 
-        from .batch import _run_tasks
+        from .batch import _run_tasks, encode
         from .schema import Article
 
         kinds = batch.column("kind").to_pylist()
@@ -134,5 +158,14 @@ class _Pipeline:
         tasks = [("ok", Article.model_validate_json(p)) if k == "ok" else ("error", json.loads(p))
                  for k, p in zip(kinds, payloads) if k != "skipped"]
         lines = iter(_run_tasks(self.summarizer, tasks))
-        out = [p if k == "skipped" else json.dumps(next(lines), ensure_ascii=False) for k, p in zip(kinds, payloads)]
-        return pa.table({"kind": ["skipped" if k == "skipped" else "line" for k in kinds], "payload": out})
+        out, codes = [], []
+        for kind, payload in zip(kinds, payloads):
+            if kind == "skipped":
+                out.append(payload.encode("utf-8"))
+                codes.append("")
+            else:  # the output line as the driver will write it, and its error code for the run's summary
+                line = next(lines)
+                out.append(encode(line))
+                codes.append(line["error"]["code"] if "error" in line else "")
+        return pa.table({"kind": ["skipped" if k == "skipped" else "line" for k in kinds], "code": codes,
+                         "payload": out})
