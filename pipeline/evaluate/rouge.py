@@ -4,7 +4,6 @@ tokenizer deletes Chinese). One sentence per line for rougeLsum."""
 from __future__ import annotations
 
 import numpy as np
-from rouge_score import rouge_scorer
 
 from ..lang import profile
 from ..segment import split_sentences
@@ -12,8 +11,12 @@ from ..segment import split_sentences
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 
-def scorers(lang: str) -> dict[str, rouge_scorer.RougeScorer]:
-    """One scorer per tokenisation level of the language ('en'; or 'char' and 'word' for Chinese)."""
+def scorers(lang: str) -> dict[str, object]:
+    """One scorer per tokenisation level of the language ('en'; or 'char' and 'word' for Chinese). rouge-score
+    is imported here: it imports nltk, which imports scikit-learn and pandas when they are installed, and a
+    summarizing process needs none of them."""
+    from rouge_score import rouge_scorer
+
     return {level: rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True) if tokenizer is None
             else rouge_scorer.RougeScorer(list(METRICS), tokenizer=tokenizer)
             for level, tokenizer in profile(lang).rouge_tokenizers.items()}
