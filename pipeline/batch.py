@@ -214,15 +214,17 @@ def chunk_size(config: Config) -> int:
 
 
 def check_options(source, output: Path, *, resume: bool, overwrite: bool, workers: int, limit: int | None,
-                  batch_size: int) -> None:
+                  batch_size: int, output_format: str = "jsonl") -> None:
     """Refuse contradictory or impossible options before anything is opened or written."""
     if resume and overwrite:
         raise UsageError("--resume and --overwrite contradict each other: choose one")
     for name, value, low in (("--workers", workers, 1), ("--limit", limit, 1), ("batch size", batch_size, 1)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
             raise UsageError(f"{name} must be a whole number of at least {low}, not {value!r}")
-    if output.is_dir():
-        raise IOFailure(f"{output}: is a folder; --output must be a file path")
+    if output_format == "jsonl" and output.is_dir():
+        raise IOFailure(f"{output}: is a folder; --output must be a file path (or use --output-format parquet)")
+    if output_format == "parquet" and output.exists() and not output.is_dir():
+        raise IOFailure(f"{output}: is a file; with --output-format parquet, --output is a folder of shards")
     if isinstance(source, (str, Path)):
         src = check_source(source)
         if output.exists() and output.samefile(src):
@@ -234,11 +236,12 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
               id_field: str = "id", text_field: str = "text", batch_size: int | None = None,
-              ray: RayOptions | None = None) -> BatchStats:
-    """Process every record of `source` into the JSONL file `output`; see the module docstring. The output is
-    locked while the run writes it: a second run on the same file stops with the error output_locked. With
-    `ray` (RayOptions) the records are processed by Ray Data actors (pipeline/ray_engine.py) instead of local
-    processes; reading, resume, output and errors are the same."""
+              ray: RayOptions | None = None, output_format: str = "jsonl") -> BatchStats:
+    """Process every record of `source` into `output`: a JSONL file, or with `output_format="parquet"` a folder
+    of parquet shards (ParquetShards); see the module docstring. The output is locked while the run writes it:
+    a second run on the same output stops with the error output_locked. With `ray` (RayOptions) the records are
+    processed by Ray Data actors (pipeline/ray_engine.py) instead of local processes; reading, resume, output
+    and errors are the same."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
@@ -249,33 +252,30 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     batch_size = chunk_size(config) if batch_size is None else batch_size
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
-                  batch_size=batch_size)
+                  batch_size=batch_size, output_format=output_format)
     if ray is not None:
         from .ray_engine import require
 
         require()  # before the output is touched
-    fd = _open_locked(out)
+    sink = ParquetShards(out) if output_format == "parquet" else JsonlFile(out)
     try:
-        if os.fstat(fd).st_size and not (resume or overwrite):
+        if sink.has_results() and not (resume or overwrite):
             raise InputError(f"{out} already has results: pass --resume to continue it or --overwrite to replace it")
-        if overwrite and os.fstat(fd).st_size:
-            try:
-                os.ftruncate(fd, 0)
-            except OSError as exc:
-                raise IOFailure.of(out, exc, "cannot empty the output") from None
-        done = completed_ids(out) if resume else (Counter(), Counter())
+        if overwrite:
+            sink.clear()
+        done = sink.completed() if resume else (Counter(), Counter())
         stats = BatchStats()
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
         start = time.perf_counter()
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
-            for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, fd,
+            for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, sink.fd,
                                       batch_size, ray):
                 if kind == "skipped":
                     stats.skipped += 1
                     stats.skipped_failed += line["failed"]
                 else:
-                    code = _write_line(fd, line, out)
+                    code = sink.write(line)
                     stats.failed += code is not None
                     stats.done += code is None
                     if code is not None:
@@ -283,10 +283,118 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
                 bar.n = stats.done + stats.failed + stats.skipped
                 if bar.n % 16 == 0 or bar.n == total:
                     bar.refresh()
+            sink.flush()
     finally:
-        os.close(fd)
+        sink.close()
     stats.seconds = time.perf_counter() - start
     return stats
+
+
+class JsonlFile:
+    """The JSONL output: one line per record, appended with one write call each."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd = _open_locked(path)
+
+    def has_results(self) -> bool:
+        return os.fstat(self.fd).st_size > 0
+
+    def clear(self) -> None:
+        try:
+            os.ftruncate(self.fd, 0)
+        except OSError as exc:
+            raise IOFailure.of(self.path, exc, "cannot empty the output") from None
+
+    def completed(self) -> tuple[Counter, Counter]:
+        return completed_ids(self.path)
+
+    def write(self, line: dict | Encoded) -> str | None:
+        return _write_line(self.fd, line, self.path)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class ParquetShards:
+    """A folder of parquet shards `part-NNNNN.parquet` of SHARD_ROWS records each, in input order. Columns: id,
+    source_lang, summary_en, summary_zh, error_code, error_message, and `record` (the whole output line as
+    JSON, the schema of the JSONL output). A shard is written under a temporary name and renamed when
+    complete, so a killed run leaves whole shards; `--resume` reads their ids. Locked by `.bisum.lock`."""
+
+    SHARD_ROWS = 1000
+    COLUMNS = ("id", "source_lang", "summary_en", "summary_zh", "error_code", "error_message", "record")
+
+    def __init__(self, folder: Path):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IOFailure.of(folder, exc, "cannot create the output folder") from None
+        self.folder = folder
+        self.fd = _open_locked(folder / ".bisum.lock")
+        self.rows: list[dict] = []
+        self.next = len(self.shards())
+
+    def shards(self) -> list[Path]:
+        return sorted(self.folder.glob("part-*.parquet"))
+
+    def has_results(self) -> bool:
+        return bool(self.shards())
+
+    def clear(self) -> None:
+        for shard in self.shards():
+            shard.unlink()
+        self.next = 0
+
+    def completed(self) -> tuple[Counter, Counter]:
+        import pyarrow.parquet as pq
+
+        done: Counter = Counter()
+        failed: Counter = Counter()
+        for shard in self.shards():
+            try:
+                table = pq.read_table(shard, columns=["id", "error_code"])
+            except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
+                raise InputError(f"{shard}: not a readable bisum parquet shard ({type(exc).__name__}); cannot resume "
+                                 "into this folder") from None
+            for record, code in zip(table.column("id").to_pylist(), table.column("error_code").to_pylist()):
+                done[record] += 1
+                failed[record] += code is not None
+        return done, failed
+
+    def write(self, line: dict | Encoded) -> str | None:
+        row = json.loads(line.data) if isinstance(line, Encoded) else line
+        error = row.get("error") or {}
+        self.rows.append({"id": str(row["id"]), "source_lang": row.get("source_lang"),
+                          "summary_en": row.get("summary_en"), "summary_zh": row.get("summary_zh"),
+                          "error_code": error.get("code"), "error_message": error.get("message"),
+                          "record": encode(row).decode("utf-8").rstrip("\n")})
+        if len(self.rows) >= self.SHARD_ROWS:
+            self.flush()
+        return error.get("code")
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({name: pa.array([r[name] for r in self.rows], pa.string()) for name in self.COLUMNS})
+        final = self.folder / f"part-{self.next:05d}.parquet"
+        partial = final.with_suffix(".parquet.partial")
+        try:
+            pq.write_table(table, partial)
+            os.replace(partial, final)
+        except OSError as exc:
+            raise IOFailure.of(final, exc, "cannot write the output") from None
+        self.next += 1
+        self.rows = []
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def _stream(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],

@@ -49,7 +49,8 @@ def cmd_batch(args) -> int:
                      gpus_per_actor=args.gpus_per_actor) if args.engine == "ray" else None
     stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
                       workers=args.workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
-                      text_field=args.text_field, batch_size=args.batch_size, ray=ray)
+                      text_field=args.text_field, batch_size=args.batch_size, ray=ray,
+                      output_format=args.output_format)
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
     print(f"done: {stats.done}, failed: {stats.failed}{f' ({codes})' if codes else ''}, skipped: {stats.skipped}"
           f"{f' ({stats.skipped_failed} of them failed earlier)' if stats.skipped_failed else ''}, "
@@ -247,7 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "2: the run failed.")
     p.add_argument("--input", type=_path, required=True,
                    help="JSONL, CSV/TSV, parquet, a datasets folder (save_to_disk) or a folder of .txt files")
-    p.add_argument("--output", type=_path, required=True, help="JSONL file to write")
+    p.add_argument("--output", type=_path, required=True,
+                   help="JSONL file to write (with --output-format parquet: a folder of parquet shards)")
+    p.add_argument("--output-format", choices=["jsonl", "parquet"], default="jsonl",
+                   help="jsonl (default): one line per record; parquet: shards of 1,000 records with id, "
+                        "summary_en, summary_zh, error_code columns and the whole record as JSON")
     p.add_argument("--resume", action="store_true", help="keep the output's records and do only the rest")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     p.add_argument("--workers", type=_at_least_one, default=1, help="processes running the pipeline (default: 1)")

@@ -126,3 +126,16 @@ def test_the_documented_command_parses(monkeypatch):
 
     args = build_parser().parse_args(command[1:])
     assert args.engine == "ray" and args.ray_address == "auto" and args.gpus_per_actor == 1
+
+
+def test_ray_writes_parquet_shards_too(inputs, tmp_path):
+    import pyarrow.parquet as pq
+
+    src, expected = inputs
+    out = tmp_path / "shards"
+    assert main(["batch", "--input", str(src), "--output", str(out), "--output-format", "parquet", "--quiet", *RAY]) == 3
+    rows = [r for shard in sorted(out.glob("part-*.parquet")) for r in pq.read_table(shard).to_pylist()]
+    got = [json.loads(r["record"]) for r in rows]
+    for row in got:
+        row.pop("timings", None)
+    assert got == expected
