@@ -66,6 +66,7 @@ def results(source, id_field: str, text_field: str, limit: int | None, done: tup
             raise UsageError(f"cannot start or reach Ray at {options.address or 'a new local instance'}: "
                              f"{str(exc).strip().splitlines()[0][:200]}") from None
     try:
+        _check_resources(ray.cluster_resources(), options)
         from ray.data import ActorPoolStrategy, DataContext
 
         context = DataContext.get_current()
@@ -91,6 +92,15 @@ def results(source, id_field: str, text_field: str, limit: int | None, done: tup
     finally:
         if started:
             ray.shutdown()
+
+
+def _check_resources(cluster: dict, options: RayOptions) -> None:
+    """An actor that asks for more CPUs or GPUs than the whole cluster has would wait forever: say so now."""
+    for name, wanted in (("CPU", options.cpus_per_actor), ("GPU", options.gpus_per_actor)):
+        have = cluster.get(name, 0)
+        if wanted > have:
+            raise UsageError(f"each actor asks for {wanted:g} {name}(s) but the Ray cluster has {have:g}: lower "
+                             f"--{name.lower()}s-per-actor (a machine without a GPU needs --gpus-per-actor 0)")
 
 
 def quiet() -> None:

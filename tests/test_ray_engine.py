@@ -139,3 +139,10 @@ def test_ray_writes_parquet_shards_too(inputs, tmp_path):
     for row in got:
         row.pop("timings", None)
     assert got == expected
+
+
+def test_asking_for_a_gpu_the_cluster_lacks_is_one_line_not_a_hang(inputs, tmp_path, capsys):
+    src, _ = inputs
+    code = main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), *RAY, "--gpus-per-actor", "512"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and "asks for 512 GPU(s) but the Ray cluster has" in err[-1]
