@@ -31,6 +31,7 @@ from benchmarks._data import DATA  # noqa: E402
 from pipeline.config import SummarizeConfig  # noqa: E402
 from pipeline.evaluate.rouge import scorers  # noqa: E402
 from pipeline.lang import profile  # noqa: E402
+from pipeline.schema import Sentence  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 from pipeline.summarize import ranker as ranking  # noqa: E402
 from pipeline.summarize.extractive import ExtractiveSummarizer  # noqa: E402
@@ -143,8 +144,6 @@ def rouge2(articles: list[dict], lang: str, learned: ranking.Ranker | None) -> f
     total = 0.0
     for a in articles:
         summarizer = WithRanker(SummarizeConfig(max_sentences=a["k"], ratio=None))
-        from pipeline.schema import Sentence
-
         sents = [Sentence(index=i, text=t, start=0, end=len(t)) for i, t in enumerate(a["sentences"])]
         picked = summarizer.summarize(sents, lang, title=a["record"].get("title")).sentences
         prediction = "\n".join(a["sentences"][i] for i in picked)

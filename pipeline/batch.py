@@ -366,12 +366,12 @@ class ParquetShards:
         return done, failed
 
     def write(self, line: dict | Encoded) -> str | None:
-        row = json.loads(line.data) if isinstance(line, Encoded) else line
+        data, row = (line.data, json.loads(line.data)) if isinstance(line, Encoded) else (encode(line), line)
         error = row.get("error") or {}
         self.rows.append({"id": str(row["id"]), "source_lang": row.get("source_lang"),
                           "summary_en": row.get("summary_en"), "summary_zh": row.get("summary_zh"),
                           "error_code": error.get("code"), "error_message": error.get("message"),
-                          "record": encode(row).decode("utf-8").rstrip("\n")})
+                          "record": data.decode("utf-8").rstrip("\n")})
         if len(self.rows) >= self.SHARD_ROWS:
             self.flush()
         return error.get("code")

@@ -16,6 +16,15 @@ def plain_number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+def scaled_number(value: float, scales: tuple[tuple[float, str], ...]) -> str:
+    """`value` in the largest of `scales` (largest first) it reaches, with that scale's word: 1.2e12 with
+    ((1e12, " trillion"), ...) -> "1.2 trillion"; below every scale, the plain number."""
+    for scale, word in scales:
+        if value >= scale:
+            return f"{plain_number(value / scale)}{word}"
+    return plain_number(value)
+
+
 @dataclass(frozen=True)
 class LanguageProfile:
     code: str                      # ISO 639-1; also the suffix of the output field (summary_<code>)

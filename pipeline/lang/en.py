@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from .base import LanguageProfile, plain_number
+from .base import LanguageProfile, scaled_number
 
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
@@ -127,10 +127,7 @@ def duplicate_key(text: str) -> tuple[str, int]:
 
 def render_amount(value: float, currency: str | None) -> str:
     head, tail = _CURRENCY.get(currency, ("", ""))
-    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if value >= scale:
-            return f"{head}{plain_number(value / scale)}{word}{tail}"
-    return f"{head}{plain_number(value)}{tail}"
+    return f"{head}{scaled_number(value, ((1e12, ' trillion'), (1e9, ' billion'), (1e6, ' million')))}{tail}"
 
 
 ENGLISH = LanguageProfile(

@@ -8,7 +8,7 @@ import warnings
 
 import regex
 
-from .base import LanguageProfile, plain_number
+from .base import LanguageProfile, scaled_number
 
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
@@ -58,10 +58,7 @@ def duplicate_key(text: str) -> tuple[str, int]:
 
 
 def render_amount(value: float, currency: str | None) -> str:
-    for scale, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
-        if value >= scale:
-            return f"{plain_number(value / scale)}{word}{_CURRENCY.get(currency, '')}"
-    return f"{plain_number(value)}{_CURRENCY.get(currency, '')}"
+    return f"{scaled_number(value, ((1e12, '万亿'), (1e8, '亿'), (1e4, '万')))}{_CURRENCY.get(currency, '')}"
 
 
 CHINESE = LanguageProfile(
