@@ -13,30 +13,114 @@ def found(text, lang="en"):
 
 
 def test_term_base_schema():
+    from pipeline.glossary.terms import CATEGORIES
+
     to_simplified = opencc.OpenCC("t2s")
-    assert len(TERMS) >= 400
+    assert len(TERMS) >= 900
     ens = [t.en.lower() for t in TERMS]
     assert len(ens) == len(set(ens)), "duplicate English terms"
-    surface = {}
+    owners: dict[str, list] = {}
     for term in TERMS:
+        assert term.category in CATEGORIES, f"{term.en}: category {term.category!r} is not in the documented list"
+        assert term.definition_en.endswith(".") and term.definition_zh.endswith("。"), term.en
         for form in [term.zh, *term.aliases_zh]:
             assert to_simplified.convert(form) == form, f"{form} is not Simplified Chinese"
-        for form in [term.en, *term.aliases_en, term.zh, *term.aliases_zh]:
-            assert surface.setdefault(form.lower(), term.en) == term.en, f"{form} belongs to two terms"
+        for form in term.forms():
+            owners.setdefault(form.lower(), []).append(term)
+    for form, terms in owners.items():  # a form of several entries must need context in every one of them
+        if len({t.en for t in terms}) > 1:
+            assert all(form in {f.lower() for f in t.ambiguous} for t in terms), f"{form} belongs to two terms"
+    categories = {t.category for t in TERMS}
+    assert categories == set(CATEGORIES), "a documented category without entries"
+
+
+def test_us_uk_senses_are_explained():
+    terms = {t.en: t for t in TERMS}
+    for name in ("operating revenue", "restricted shares", "private bank", "debt ceiling"):
+        assert "In Chinese" in terms[name].definition_en and "中文" in terms[name].definition_zh, name
 
 
 @pytest.mark.parametrize("text,expected", [
     ("special innovation-themed reloans", [("reloans", "relending")]),
     ("Rediscounts were cut.", [("Rediscounts", "rediscount")]),
     ("a multi layer capital market", [("multi layer capital market", "multi-tier capital market")]),
-    ("The MLF rate", [("MLF", "medium-term lending facility")]),
+    ("The PBOC rolled over 300 billion yuan of MLF loans.", [("PBOC", "People's Bank of China"),
+                                                             ("MLF", "medium-term lending facility")]),
     ("an mlf rate", []),  # acronyms are case-sensitive
     ("private equity funds and private equity", [("private equity funds", "private equity fund"),
                                                  ("private equity", "private equity")]),
     ("Secondary funds, or S funds", [("Secondary funds", "S fund"), ("S funds", "S fund")]),
+    # singular and plural of every form, including forms listed in the plural
+    ("an outstanding loan and two NPLs", [("outstanding loan", "outstanding loans"), ("NPLs", "non-performing loan")]),
+    # a number form that another entry lists is that entry's: "US Treasury" is not "US Treasuries"
+    ("the US Treasury sold US Treasuries", [("US Treasury", "US Treasury"), ("US Treasuries", "US Treasuries")]),
 ])
 def test_english_detection(text, expected):
     assert found(text) == expected
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("In calculus the derivative of x squared is 2x.", "en"),
+    ("Clone the repo and push your branch before the merge.", "en"),
+    ("The pupils had PE after lunch, and the GP came to talk about flu jabs.", "en"),
+    ("She studies sociology at the LSE.", "en"),
+    ("The children drew a unicorn on the wall.", "en"),
+    ("The circuit breaker tripped when the heater came on.", "en"),
+    ("The team won by a wide margin.", "en"),
+    ("家里的保险丝熔断了。", "zh"),
+    ("商店正在回购旧手机，按成色报价。", "zh"),
+    ("孩子画了一只独角兽。", "zh"),
+    ("城市人口流动性明显增强。", "zh"),
+    ("电脑主板坏了，需要换新的。", "zh"),
+])
+def test_everyday_senses_are_not_glossed(text, lang):
+    assert found(text, lang) == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Derivatives trading rose as banks hedged their swaps exposure.", "en", [("Derivatives", "derivatives")]),
+    ("The unicorn was valued at 2 billion dollars in its latest funding round.", "en",
+     [("unicorn", "unicorn"), ("dollars", "US dollar"), ("funding round", "financing round")]),
+    ("沪深股市触发熔断，交易暂停15分钟。", "zh", [("熔断", "circuit breaker")]),
+    # an acronym is explained by its full form elsewhere in the article
+    ("Private equity returns fell. PE deals fell too.", "en",
+     [("Private equity", "private equity"), ("PE", "private equity")]),
+])
+def test_ambiguous_forms_count_with_evidence(text, lang, expected):
+    assert found(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("韩国央行宣布加息。", "zh", [("韩国央行", "Bank of Korea"), ("加息", "rate hike")]),
+    ("秘鲁央行宣布加息。", "zh", [("加息", "rate hike")]),  # no entry for it: nothing, never the PBOC
+    ("中国央行宣布降准。", "zh", [("中国央行", "People's Bank of China"), ("降准", "RRR cut")]),
+    ("央行宣布降准。", "zh", [("央行", "central bank"), ("降准", "RRR cut")]),
+    ("Korea's central bank raised rates.", "en", [("Korea's central bank", "Bank of Korea")]),
+    ("Peru's central bank raised rates.", "en", []),
+    ("The central bank of Peru raised rates.", "en", []),
+    ("Japan's Ministry of Finance intervened; the Ministry of Finance of Chile did not.", "en",
+     [("Japan's Ministry of Finance", "Japan's Ministry of Finance")]),
+])
+def test_qualified_institution_words(text, lang, expected):
+    assert found(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("公司实施股份回购。", [("股份回购", "share buyback")]),
+    ("利率债和国债期货上涨。", [("利率债", "rate bonds"), ("国债期货", "treasury bond futures")]),
+    ("投资者被强制平仓。", [("强制平仓", "forced liquidation")]),
+    ("母基金份额转让给S基金。", [("母基金", "fund of funds"), ("份额转让", "secondary market transaction"),
+                               ("S基金", "S fund")]),
+    ("三月M2同比增长7%。", [("M2", "broad money"), ("同比增长", "year-on-year")]),  # English acronyms in Chinese text
+])
+def test_compounds_win_over_their_parts(text, expected):
+    assert found(text, "zh") == expected
+
+
+def test_a_form_of_two_entries_takes_the_one_with_evidence():
+    assert found("公司回购了2亿元股票并注销。", "zh") == [("回购", "share buyback")]
+    assert found("银行间质押式回购利率下行，回购成交放量。", "zh")[-1] == ("回购", "repurchase agreement")
+    assert found("他们回购了一些东西。", "zh") == []
 
 
 def test_chinese_longest_match():
@@ -94,5 +178,20 @@ def test_unknown_terms_are_listed_as_unverified_candidates():
     candidates = discover(text, "en", split_sentences(text, "en"), DETECTOR)
     assert [c.term for c in candidates] == ["special innovation-themed reloans", "technology-themed credit"]
     assert all(c.status == "unverified" and c.count == 1 and "Tools such as" in c.contexts[0] for c in candidates)
-    zh = "人民银行设立技术改造再贷款，支持设备更新贷款。绿色贷款增长。"
-    assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "设备更新贷款"]
+    zh = "人民银行设立技术改造再贷款，支持数字化转型贷款。绿色贷款增长。"
+    assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "数字化转型贷款"]
+
+
+def test_user_terms_can_mark_ambiguous_forms(tmp_path):
+    from pipeline.errors import ConfigError
+
+    user = tmp_path / "terms.yaml"
+    user.write_text("- {en: tech credit, zh: 科技信贷, aliases_en: [tech loans], ambiguous: [tech loans],"
+                    " cues_en: [banks], category: custom, definition_en: x, definition_zh: y}\n", encoding="utf-8")
+    detector = TermDetector(load_terms(user))
+    assert [(s, e) for s, e, _ in detector.find("He fixed the tech loans page.", "en")] == []
+    assert [(s, e) for s, e, _ in detector.find("Banks raised tech loans.", "en")] == [(13, 23)]
+    user.write_text("- {en: x, zh: y, ambiguous: [z], category: c, definition_en: d, definition_zh: e}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="entry 1: .*'z' is marked ambiguous or generic but is not one of"):
+        load_terms(user)

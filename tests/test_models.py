@@ -100,7 +100,7 @@ def test_placeholders_protect_terms_and_amounts_both_ways():
     text, lost = restore("QZX1达到qzx 2，QZX3增长。", p)
     assert text == "绿色贷款达到1.2万亿元，再贷款增长。" and lost == ["5%"]
     back = protect("科创板公司募资1400亿美元。", "zh", detector, "en")
-    assert back.slots == {"QZX1": "STAR Market", "QZX2": "$140 billion"}
+    assert back.slots == {"QZX1": "STAR Market", "QZX2": "fundraising", "QZX3": "$140 billion"}
 
 
 def test_number_check_names_what_is_missing():

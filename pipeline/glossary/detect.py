@@ -1,10 +1,13 @@
-"""Term detection: longest match over every surface form, with English plural / hyphen / case variants;
-a Chinese match may not start inside a jieba word that is not itself a term form (a private jieba tokenizer
-knows every form), so 期权 is not found inside 远期权益 or 配股 inside 获配股份, while 再贷款 is found in
-再贷款额度 (jieba: 再/贷款额度)."""
+"""Term detection. Candidates: at every word start the longest surface form found there (English: singular
+and plural, hyphen or space, case rules; Chinese: no match starts inside a jieba word that is not itself a term
+form, nor does a two-character one end inside one, so 期权 is not found inside 远期权益 nor 配股 in 获配股份, while
+再贷款 is found in 再贷款额度). A candidate inside a longer one
+is dropped (股份回购 wins over 回购), partial overlaps go to the leftmost, then `context.py` drops qualified institution words (韩国央行) and ambiguous
+forms without evidence of the financial sense."""
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +16,12 @@ import regex
 from ..lang import profile
 from ..lang.zh import jieba
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
+from .context import Candidate, in_context
 from .terms import Term, load_terms
+
+
+_NO_SINGULAR = frozenset({"futures", "earnings", "savings", "proceeds", "arrears", "securities", "goods", "means",
+                          "news", "series", "headquarters", "economics", "statistics", "politics", "sales"})
 
 
 def _plurals(word: str) -> list[str]:
@@ -24,16 +32,48 @@ def _plurals(word: str) -> list[str]:
     return [word + "s"]
 
 
-def _english_pattern(form: str) -> str:
-    """Regex for a surface form: plurals on the last word, hyphen or space between words, case-insensitive
-    unless the form is an acronym (all capitals: "MLF" must not match "mlf")."""
+def _singular(word: str) -> str | None:
+    """The singular of a plural-looking word, or None ("futures" and the like keep their plural)."""
+    lower = word.lower()
+    if lower in _NO_SINGULAR or len(word) < 4 or not lower.endswith("s") or lower.endswith(("ss", "us", "is", "ics")):
+        return None
+    if lower.endswith("ies"):
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "xes", "shes", "ches")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _capitals(form: str) -> bool:
+    """Written in capitals (digits, &, hyphens, spaces and a plural s allowed): "MLF", "CSI 300", "LGFVs"."""
+    core = form[:-1] if form.endswith("s") and form[:-1].isupper() else form
+    return core.replace("-", "").replace(" ", "").replace("&", "").isupper()
+
+
+def is_acronym(form: str) -> bool:
+    """A short capitalised word ("MLF", "M2", "M&A", "PE"): ambiguous unless the context shows finance."""
+    return " " not in form and len(form) <= 6 and _capitals(form)
+
+
+def _number_forms(word: str) -> list[str]:
+    """The word, its plural and (for a plural) its singular: every form matches in both numbers."""
+    if is_acronym(word):
+        return [word[:-1]] + [word] if word.endswith("s") and not word.isupper() else [word, word + "s"]
+    singular = _singular(word)
+    return [word, *_plurals(word)] + ([singular] if singular else [])
+
+
+def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
+    """Regex for a surface form: singular and plural on the last word, hyphen or space between words,
+    case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf"). A number form
+    that another entry lists as its own (`explicit`, lower case) is left to that entry."""
     words = form.split(" ")
-    last_variants = [words[-1]] + ([] if words[-1].isupper() and len(words) == 1 else _plurals(words[-1]))
     parts = [regex.escape(w).replace(r"\-", r"[-\s]?") for w in words[:-1]]
-    last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in last_variants) + ")"
+    variants = sorted({v for v in _number_forms(words[-1])
+                       if v == words[-1] or " ".join(words[:-1] + [v]).lower() not in explicit}, key=len, reverse=True)
+    last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in variants) + ")"
     body = r"[-\s]+".join(parts + [last])
-    acronym = any(ch.isupper() for ch in form) and form.replace("-", "").replace(" ", "").isupper()
-    if acronym:
+    if _capitals(form):
         return body
     if regex.match(r"\p{Lu}[-\s]", form):  # "A-share", "S fund": the capital letter is not the article "a"
         return rf"(?=\p{{Lu}})(?i:{body})"
@@ -50,38 +90,72 @@ def _key(text: str) -> str:
     return _SEPARATORS.sub("", text[:40]).lower()[:2]
 
 
-def _alternation(forms: list[str]) -> regex.Pattern:
+def _cue_pattern(cues: list[str], spaced: bool) -> regex.Pattern:
+    body = "|".join(regex.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?i:{body})(?![\p{{L}}\p{{N}}])" if spaced else body)
+
+
+def _resolve(found: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates in text order. A candidate inside a longer one is dropped (the compound in
+    the term base wins over its parts: 股份回购 over 回购, 国债期货 over 国债); of the rest, partial overlaps go
+    to the leftmost."""
+    found = sorted(found, key=lambda c: (c.start, c.start - c.end))
+    outer, reach = [], -1
+    for cand in found:  # sorted by start, longest first: a candidate ending within `reach` lies inside one
+        if cand.end <= reach:
+            continue
+        outer.append(cand)
+        reach = cand.end
+    kept, end = [], 0
+    for cand in outer:
+        if cand.start >= end:
+            kept.append(cand)
+            end = cand.end
+    return kept
+
+
+def _alternation(forms: list[str], explicit: frozenset[str]) -> regex.Pattern:
     """One pattern trying `forms` in order, each a whole word: group k+1 is forms[k]."""
-    return regex.compile(
-        r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f)})" for f in forms) + r")(?![\p{L}\p{N}])")
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f, explicit)})" for f in forms)
+                         + r")(?![\p{L}\p{N}])")
 
 
 class TermDetector:
     def __init__(self, terms: list[Term]):
         self.terms = terms
-        en_forms: dict[str, tuple[int, bool]] = {}
-        zh_forms: dict[str, tuple[int, bool]] = {}
+        forms: dict[str, dict[str, Candidate]] = {"en": {}, "zh": {}}
         for idx, term in enumerate(terms):
-            for form in [term.en, *term.aliases_en]:
-                en_forms.setdefault(form, (idx, False))
-            for form in term.variants_en:
-                en_forms.setdefault(form, (idx, True))
-            for form in [term.zh, *term.aliases_zh]:
-                zh_forms.setdefault(form, (idx, False))
-            for form in term.variants_zh:
-                zh_forms.setdefault(form, (idx, True))
+            marked, generic = set(term.ambiguous), set(term.generic)
+            # English acronyms are written as they are in Chinese text too (M2, LPR, ETF).
+            acronyms = [f for f in [term.en, *term.aliases_en] if is_acronym(f)]
+            for lang, recommended, variants in (("en", [term.en, *term.aliases_en], term.variants_en),
+                                                ("zh", [term.zh, *term.aliases_zh, *acronyms], term.variants_zh)):
+                for form in recommended + variants:
+                    known = forms[lang].get(form)
+                    if known is not None and idx in (known.idx, *known.senses):
+                        continue
+                    if known is not None:  # a form of several entries: the context chooses (context.py)
+                        forms[lang][form] = replace(known, senses=known.senses + (idx,), ambiguous=True)
+                        continue
+                    forms[lang][form] = Candidate(0, 0, idx, form in variants, form in marked or is_acronym(form),
+                                                  form in generic)
+        en_forms = forms["en"]
         ordered = sorted(en_forms, key=len, reverse=True)
+        explicit = frozenset(f.lower() for f in ordered)
         self._en_index = [en_forms[f] for f in ordered]
-        self._en = _alternation(ordered)
+        self._en = _alternation(ordered, explicit)
         # The same alternation split by the first two letters of the forms (separators dropped, lower case):
         # at a word start only the forms that can begin there are tried, so matching is linear in the text.
         by_key: dict[str, list[int]] = {}
         for k, form in enumerate(ordered):
             by_key.setdefault(_key(form), []).append(k)
         self._en_by_key = None if any(len(key) < 2 for key in by_key) else {
-            key: (_alternation([ordered[k] for k in ks]), ks) for key, ks in by_key.items()}
-        self._zh = zh_forms
-        self._zh_lengths = sorted({len(f) for f in zh_forms}, reverse=True)
+            key: (_alternation([ordered[k] for k in ks], explicit), ks) for key, ks in by_key.items()}
+        self._zh = forms["zh"]
+        self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
+        self._cues = {lang: {idx: _cue_pattern(cues, lang == "en") for idx, term in enumerate(terms)
+                             if (cues := term.cues_en if lang == "en" else term.cues_zh)}
+                      for lang in ("en", "zh")}
         self._jieba = None
         self._tagger = None
 
@@ -106,57 +180,61 @@ class TermDetector:
             pos += len(pair.word)
         return out
 
-    def find(self, text: str, lang: Lang) -> list[tuple[int, int, int]]:
-        """(start, end, term index) of every occurrence, leftmost-longest, non-overlapping."""
-        return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang)]
+    def find(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every occurrence: the longest compound wins, overlaps are dropped, and
+        (unless `context` is False) qualified institution words and unsupported ambiguous forms are left out."""
+        return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang, context)]
 
-    def find_forms(self, text: str, lang: Lang) -> list[tuple[int, int, int, bool]]:
+    def find_forms(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term."""
-        if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
-            return self._find_spaced(text)
-        out = []
-        for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
-            out += self._find_segmented(line.group(), line.start())
-        return out
+        spaced = profile(lang).word_spaces
+        if spaced:  # forms matched as words: regex with plurals, hyphens and case rules
+            found = self._find_spaced(text)
+        else:
+            found = []
+            for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
+                found += self._find_segmented(line.group(), line.start())
+        found = _resolve(found)
+        if context:
+            found = in_context(text, lang, spaced, found, self._cues[lang])
+        return [(c.start, c.end, c.idx, c.variant) for c in found]
 
-    def _find_segmented(self, text: str, offset: int) -> list[tuple[int, int, int, bool]]:
-        inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form: no match starts there
-        self.words("")
-        for word, start, end in self._jieba.tokenize(text, HMM=False):
+    def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
+        """At every position where a jieba word starts (or inside a word that is itself a term form), the
+        longest form found there; a two-character form must also end at such a position (配股 is not found in
+        获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度)."""
+        inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form
+        for word, start, end in self.words(text):
             if word not in self._zh and end - start > 1:
                 inside[start + 1:end] = b"\x01" * (end - start - 1)
-        out, i = [], 0
-        while i < len(text):
+        inside.append(0)
+        out = []
+        for i in range(len(text)):
             for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
-                if hit is not None:
-                    out.append((offset + i, offset + i + size, *hit))
-                    i += size
+                if hit is not None and (size > 2 or not inside[i + size]):
+                    out.append(replace(hit, start=offset + i, end=offset + i + size))
                     break
-            else:
-                i += 1
         return out
 
-    def _find_spaced(self, text: str) -> list[tuple[int, int, int, bool]]:
-        """Leftmost, non-overlapping matches of the forms, as `self._en.finditer` finds them, trying at each
-        word start only the forms whose first two letters fit."""
+    def _find_spaced(self, text: str) -> list[Candidate]:
+        """At every word start, the longest form that matches there, trying only the forms whose first two
+        letters fit."""
         if self._en_by_key is None:  # a user's form shorter than two letters: the one big alternation
-            return [(m.start(), m.end(), *self._en_index[m.lastindex - 1]) for m in self._en.finditer(text)]
-        out, end = [], 0
+            return [replace(self._en_index[m.lastindex - 1], start=m.start(), end=m.end())
+                    for p in _WORD_START.finditer(text) if (m := self._en.match(text, p.start()))]
+        out = []
         for start in _WORD_START.finditer(text):
             p = start.start()
-            entry = self._en_by_key.get(_key(text[p:p + 40])) if p >= end else None
-            if entry is None:
-                continue
-            hit = entry[0].match(text, p)
+            entry = self._en_by_key.get(_key(text[p:p + 40]))
+            hit = entry[0].match(text, p) if entry is not None else None
             if hit is not None:
-                out.append((hit.start(), hit.end(), *self._en_index[entry[1][hit.lastindex - 1]]))
-                end = hit.end()
+                out.append(replace(self._en_index[entry[1][hit.lastindex - 1]], start=hit.start(), end=hit.end()))
         return out
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
         """Terms of `source` whose glossary form in the target language is absent from `translation`."""
-        found = self.find(translation, target_lang)
+        found = self.find(translation, target_lang, context=False)  # a translation of finance is finance
         present = {idx for _, _, idx in found}
         out = []
         for idx in dict.fromkeys(idx for _, _, idx in self.find(source, source_lang)):

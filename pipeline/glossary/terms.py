@@ -1,14 +1,21 @@
-"""The term base: curated English-Chinese entries shipped as YAML, plus the user's own YAML file."""
+"""The term base: curated English-Chinese entries shipped as YAML, plus the user's own YAML file.
+
+Categories of the shipped entries (a user's file may add its own):
+monetary_policy, banking, capital_markets, bonds, funds, insurance, corporate_finance, real_estate, trusts,
+fiscal, macroeconomy, currency, regulators, green_finance, fintech, risk."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ..config import read_yaml
 from ..errors import ConfigError
 
 SHIPPED = Path(__file__).with_name("terms.yaml")
+CATEGORIES = ("monetary_policy", "banking", "capital_markets", "bonds", "funds", "insurance", "corporate_finance",
+              "real_estate", "trusts", "fiscal", "macroeconomy", "currency", "regulators", "green_finance", "fintech",
+              "risk")
 
 
 class Term(BaseModel):
@@ -22,6 +29,14 @@ class Term(BaseModel):
     # detected as the term, and reported as inconsistent with the glossary.
     variants_en: list[str] = []
     variants_zh: list[str] = []
+    # Forms with an everyday sense ("unicorn", 熔断): found only with evidence of the financial sense
+    # (pipeline/glossary/context.py). Acronyms are always treated so.
+    ambiguous: list[str] = []
+    # Forms naming a kind of institution (央行, "central bank"): after another country's name they are dropped.
+    generic: list[str] = []
+    # Words that, in the same sentence, show an ambiguous form is meant in this entry's sense.
+    cues_en: list[str] = []
+    cues_zh: list[str] = []
     category: str
     definition_en: str
     definition_zh: str
@@ -33,12 +48,25 @@ class Term(BaseModel):
             raise ValueError("must not be empty")
         return value.strip()
 
-    @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh")
+    @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh", "ambiguous", "generic", "cues_en",
+                     "cues_zh")
     @classmethod
     def _no_blank_forms(cls, value: list[str]) -> list[str]:
         if any(not form.strip() for form in value):
             raise ValueError("must not hold an empty form (it would match everywhere)")
         return [form.strip() for form in value]
+
+    @model_validator(mode="after")
+    def _marks_name_own_forms(self) -> "Term":
+        forms = set(self.forms())
+        for form in self.ambiguous + self.generic:
+            if form not in forms:
+                raise ValueError(f"'{form}' is marked ambiguous or generic but is not one of the entry's forms")
+        return self
+
+    def forms(self) -> list[str]:
+        """Every surface form of the entry, both languages, recommended ones first."""
+        return [self.en, *self.aliases_en, *self.variants_en, self.zh, *self.aliases_zh, *self.variants_zh]
 
 
 def read_terms(path: Path) -> list[Term]:
@@ -51,7 +79,8 @@ def read_terms(path: Path) -> list[Term]:
             terms.append(Term.model_validate(item))
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise ConfigError(f"{path}: entry {i + 1}: '{'.'.join(map(str, first['loc']))}' {first['msg']}") from None
+            where = f"'{'.'.join(map(str, first['loc']))}' " if first["loc"] else ""
+            raise ConfigError(f"{path}: entry {i + 1}: {where}{first['msg']}") from None
     return terms
 
 
