@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._data import DATA  # noqa: E402
 from pipeline.glossary.detect import detector_for  # noqa: E402
+from pipeline.segment import split_sentences  # noqa: E402
 
 CHECKSET = Path(__file__).with_name("glossary_checkset.yaml")
 SEED_EXPECTED = {"S fund": "S基金", "relending": "再贷款", "rediscount": "再贴现", "STAR Market": "科创板",
@@ -24,6 +25,7 @@ def main() -> None:
     known = {t.en for t in detector.terms}
     articles = yaml.safe_load(CHECKSET.read_text(encoding="utf-8"))
     totals = {"en": [0, 0, 0], "zh": [0, 0, 0]}
+    trap_sentences = trap_wrong = 0
     print("| article | labels | found | false positives | missed |")
     print("|---|---|---|---|---|")
     for a in articles:
@@ -31,24 +33,33 @@ def main() -> None:
         unknown = labels - known
         if unknown:
             raise SystemExit(f"{a['id']}: labels not in the term base: {sorted(unknown)}")
-        found = {detector.terms[idx].en for _, _, idx in detector.find(" ".join(a["text"].split()), a["lang"])}
+        text = " ".join(a["text"].split())
+        hits = [detector.terms[idx].en for _, _, idx in detector.find(text, a["lang"])]
+        found = set(hits)
         tp, fp, fn = len(found & labels), sorted(found - labels), sorted(labels - found)
         t = totals[a["lang"]]
         t[0] += tp
         t[1] += len(fp)
         t[2] += len(fn)
+        if a.get("trap"):
+            trap_sentences += len(split_sentences(text, a["lang"]))
+            trap_wrong += sum(1 for h in hits if h not in labels)
         print(f"| {a['id']} | {len(labels)} | {len(found)} | {', '.join(fp) or '-'} | {', '.join(fn) or '-'} |")
     print("\n| language | articles | precision | recall |\n|---|---|---|---|")
     for lang in ("en", "zh", "all"):
         tp, fp, fn = (map(sum, zip(*totals.values())) if lang == "all" else totals[lang])
         n = sum(1 for a in articles if lang in ("all", a["lang"]))
         print(f"| {lang} | {n} | {tp / (tp + fp):.4f} | {tp / (tp + fn):.4f} |")
+    traps = sum(1 for a in articles if a.get("trap"))
+    print(f"\nTrap articles: {traps}, {trap_sentences} sentences, {trap_wrong} wrong hits "
+          f"({100 * trap_wrong / max(trap_sentences, 1):.2f} per 100 sentences)")
     seed = DATA / "seed_article_mt_artifacts.txt"
     if not seed.exists():
         print(f"\nskipping the seed article: {seed} not found", file=sys.stderr)
         return
-    found = {detector.terms[idx].en: (detector.terms[idx].zh, seed.read_text()[s:e])
-             for s, e, idx in detector.find(seed.read_text(encoding="utf-8"), "en")}
+    seed_text = seed.read_text(encoding="utf-8")
+    found = {detector.terms[idx].en: (detector.terms[idx].zh, seed_text[s:e])
+             for s, e, idx in detector.find(seed_text, "en")}
     print("\nSeed article, the terms the issue names:\n\n| term | expected Chinese | found as | Chinese |\n|---|---|---|---|")
     for term, zh in SEED_EXPECTED.items():
         got = found.get(term)
