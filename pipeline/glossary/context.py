@@ -9,7 +9,8 @@ financial sense for ambiguous forms. The cue words live in `cues.yaml` beside th
   "unicorn", 熔断, 回购). It counts only with evidence: the same entry written in an unambiguous form anywhere
   in the article, one of the entry's own cue words in the sentence, or a sentence score of at least 2 (4 for
   an entry that lists its own cue words: its everyday sense is common). Another unambiguous term or a strong
-  cue word scores 2; a weak cue word or a number with a unit (%, 亿, billion, yuan) scores 1.
+  cue word scores 2; a weak cue word, a number with a unit (%, 亿, billion, yuan) or an acronym's exact
+  capitals score 1.
 - A form of several entries (回购: repo or share buyback) takes the entry with its own evidence (first two
   kinds above); without it the form is dropped rather than guessed."""
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..schema import Lang
 CUES = Path(__file__).with_name("cues.yaml")
 EVIDENCE = 2  # the sentence score an ambiguous form needs
 _SENTENCE = regex.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;\n]|\.(?=\s|$)|$)")
+_ACRONYM = regex.compile(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?")
 _AMOUNT = regex.compile(
     r"(?:[$¥€£]\s?\d|\d(?:[\d,.]*\d)?\s?(?:%|％|个?百分点|[万亿]|bn\b|billion|trillion|million|yuan|basis points|bps))",
     regex.IGNORECASE)
@@ -129,6 +131,8 @@ def in_context(text: str, lang: Lang, spaced: bool, found: list[Candidate],
         taken = own + [(c.start, c.end) for c in others]
         score += 2 * _hits(lex.strong, text, s, e, taken) + _hits(lex.weak, text, s, e, taken)
         score += _hits(_AMOUNT, text, s, e, taken)
+        if _ACRONYM.fullmatch(text, cand.start, cand.end):  # written in capitals: the exact case is evidence
+            score += 1
         if score >= (2 * EVIDENCE if cand.idx in entry_cues else EVIDENCE):
             out.append(cand)
     return out
