@@ -23,12 +23,13 @@ from pathlib import Path
 import regex
 import yaml
 
+from ..lang import profile
 from ..schema import Lang
+from .terms import is_acronym
 
 CUES = Path(__file__).with_name("cues.yaml")
 EVIDENCE = 2  # the sentence score an ambiguous form needs
 _SENTENCE = regex.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;\n]|\.(?=\s|$)|$)")
-_ACRONYM = regex.compile(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?")
 _AMOUNT = regex.compile(
     r"(?:[$¥€£]\s?\d|\d(?:[\d,.]*\d)?\s?(?:%|％|个?百分点|[万亿]|bn\b|billion|trillion|million|yuan|basis points|bps))",
     regex.IGNORECASE)
@@ -53,13 +54,15 @@ class _Lexicon:
     home: frozenset[str]       # qualifiers that keep the form: the home country
 
 
-def _words(items: list[str], spaced: bool) -> str:
-    body = "|".join(regex.escape(w) for w in sorted(items, key=len, reverse=True))
-    return rf"(?<![\p{{L}}\p{{N}}])(?i:{body})(?![\p{{L}}\p{{N}}])" if spaced else f"(?:{body})"
+def word_pattern(words: list[str], spaced: bool) -> regex.Pattern:
+    """Any of `words`, longest first: whole words and any case where words are spaced, else plain text."""
+    body = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?i:{body})(?![\p{{L}}\p{{N}}])" if spaced else f"(?:{body})")
 
 
 @lru_cache(maxsize=None)
-def lexicon(lang: Lang, spaced: bool) -> _Lexicon:
+def lexicon(lang: Lang) -> _Lexicon:
+    spaced = profile(lang).word_spaces
     data = yaml.safe_load(CUES.read_text(encoding="utf-8"))[lang]
     home = data["home"]
     places = data["places"] + home
@@ -68,8 +71,8 @@ def lexicon(lang: Lang, spaced: bool) -> _Lexicon:
         before = rf"(?<![\p{{L}}])(?:{names})(?:['’]s)?\s+$"
     else:
         before = f"(?:{'|'.join(regex.escape(p) for p in sorted(places, key=len, reverse=True))})$"
-    return _Lexicon(regex.compile(_words(data["strong"], spaced)), regex.compile(_words(data["weak"], spaced)),
-                    regex.compile(before), frozenset(h.lower() for h in home))
+    return _Lexicon(word_pattern(data["strong"], spaced), word_pattern(data["weak"], spaced), regex.compile(before),
+                    frozenset(h.lower() for h in home))
 
 
 def _qualifier(text: str, cand: Candidate, lex: _Lexicon, spaced: bool) -> str | None:
@@ -95,44 +98,48 @@ def _hits(pattern: regex.Pattern, text: str, start: int, end: int, skip: list[tu
                if not any(m.start() < e and s < m.end() for s, e in skip))
 
 
-def in_context(text: str, lang: Lang, spaced: bool, found: list[Candidate],
-               entry_cues: dict[int, regex.Pattern]) -> list[Candidate]:
-    """The candidates that survive the qualifier and evidence checks (see the module docstring)."""
-    lex = lexicon(lang, spaced)
-    kept = []
-    for cand in found:
-        if cand.generic:
-            qualifier = _qualifier(text, cand, lex, spaced)
-            if qualifier is not None and qualifier not in lex.home:
-                continue
-        kept.append(cand)
+def _sentence_score(text: str, start: int, end: int, inside: list[Candidate], lex: _Lexicon) -> int:
+    """The general evidence of one sentence: its unambiguous terms and the cue words and amounts outside any
+    candidate (ambiguous neighbours prove nothing)."""
+    taken = [(c.start, c.end) for c in inside]
+    return (2 * sum(1 for c in inside if not c.ambiguous) + 2 * _hits(lex.strong, text, start, end, taken)
+            + _hits(lex.weak, text, start, end, taken) + _hits(_AMOUNT, text, start, end, taken))
+
+
+def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[int, regex.Pattern]) -> list[Candidate]:
+    """The candidates (in text order) that survive the qualifier and evidence checks (see the module
+    docstring). Each sentence is scored once, so the cost stays linear in the text."""
+    spaced = profile(lang).word_spaces
+    lex = lexicon(lang)
+    kept = [c for c in found if not c.generic or _qualifier(text, c, lex, spaced) in (None, *lex.home)]
     if not any(c.ambiguous for c in kept):
         return kept
     plain = {c.idx for c in kept if not c.ambiguous}
     spans = _sentence_spans(text)
     starts = [s for s, _ in spans]
-    out = []
+    by_sentence: dict[int, list[Candidate]] = {}
     for cand in kept:
-        if not cand.ambiguous:
-            out.append(cand)
-            continue
-        s, e = spans[max(bisect.bisect_right(starts, cand.start) - 1, 0)]
-        own = [(cand.start, cand.end)]
-        senses = (cand.idx, *cand.senses)
-        # The entry's own evidence: its unambiguous form in the article, or one of its cue words here.
-        chosen = [i for i in senses if i in plain or (i in entry_cues and _hits(entry_cues[i], text, s, e, own))]
-        if chosen:
-            out.append(replace(cand, idx=chosen[0], senses=()))
-            continue
-        if cand.senses:  # several entries and nothing to choose between them
-            continue
-        others = [c for c in kept if c is not cand and s <= c.start < e]
-        score = sum(2 for c in others if not c.ambiguous)  # ambiguous neighbours prove nothing
-        taken = own + [(c.start, c.end) for c in others]
-        score += 2 * _hits(lex.strong, text, s, e, taken) + _hits(lex.weak, text, s, e, taken)
-        score += _hits(_AMOUNT, text, s, e, taken)
-        if _ACRONYM.fullmatch(text, cand.start, cand.end):  # written in capitals: the exact case is evidence
-            score += 1
-        if score >= (2 * EVIDENCE if cand.idx in entry_cues else EVIDENCE):
-            out.append(cand)
+        by_sentence.setdefault(max(bisect.bisect_right(starts, cand.start) - 1, 0), []).append(cand)
+    out = []
+    for k, inside in by_sentence.items():
+        s, e = spans[k]
+        score = None
+        for cand in inside:
+            if not cand.ambiguous:
+                out.append(cand)
+                continue
+            own = [(cand.start, cand.end)]
+            # The entry's own evidence: its unambiguous form in the article, or one of its cue words here.
+            senses = (cand.idx, *cand.senses)
+            chosen = [i for i in senses if i in plain or (i in entry_cues and _hits(entry_cues[i], text, s, e, own))]
+            if chosen:
+                out.append(replace(cand, idx=chosen[0], senses=()))
+                continue
+            if cand.senses:  # several entries and nothing to choose between them
+                continue
+            if score is None:
+                score = _sentence_score(text, s, e, inside, lex)
+            bonus = 1 if is_acronym(text[cand.start:cand.end]) else 0  # the exact capitals are evidence
+            if score + bonus >= (2 * EVIDENCE if cand.idx in entry_cues else EVIDENCE):
+                out.append(cand)
     return out

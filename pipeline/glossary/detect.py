@@ -1,9 +1,9 @@
 """Term detection. Candidates: at every word start the longest surface form found there (English: singular
 and plural, hyphen or space, case rules; Chinese: no match starts inside a jieba word that is not itself a term
 form, nor does a two-character one end inside one, so 期权 is not found inside 远期权益 nor 配股 in 获配股份, while
-再贷款 is found in 再贷款额度). A candidate inside a longer one
-is dropped (股份回购 wins over 回购), partial overlaps go to the leftmost, then `context.py` drops qualified institution words (韩国央行) and ambiguous
-forms without evidence of the financial sense."""
+再贷款 is found in 再贷款额度). A candidate inside a longer one is dropped (股份回购 wins over 回购), partial
+overlaps go to the leftmost, then `context.py` drops qualified institution words (韩国央行) and ambiguous forms
+without evidence of the financial sense."""
 from __future__ import annotations
 
 import bisect
@@ -16,8 +16,8 @@ import regex
 from ..lang import profile
 from ..lang.zh import jieba
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
-from .context import Candidate, in_context
-from .terms import Term, load_terms
+from .context import Candidate, in_context, word_pattern
+from .terms import Term, capitals, is_acronym, load_terms
 
 
 _NO_SINGULAR = frozenset({"futures", "earnings", "savings", "proceeds", "arrears", "securities", "goods", "means",
@@ -44,17 +44,6 @@ def _singular(word: str) -> str | None:
     return word[:-1]
 
 
-def _capitals(form: str) -> bool:
-    """Written in capitals (digits, &, hyphens, spaces and a plural s allowed): "MLF", "CSI 300", "LGFVs"."""
-    core = form[:-1] if form.endswith("s") and form[:-1].isupper() else form
-    return core.replace("-", "").replace(" ", "").replace("&", "").isupper()
-
-
-def is_acronym(form: str) -> bool:
-    """A short capitalised word ("MLF", "M2", "M&A", "PE"): ambiguous unless the context shows finance."""
-    return " " not in form and len(form) <= 6 and _capitals(form)
-
-
 def _number_forms(word: str) -> list[str]:
     """The word, its plural and (for a plural) its singular: every form matches in both numbers."""
     if is_acronym(word):
@@ -73,7 +62,7 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
                        if v == words[-1] or " ".join(words[:-1] + [v]).lower() not in explicit}, key=len, reverse=True)
     last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in variants) + ")"
     body = r"[-\s]+".join(parts + [last])
-    if _capitals(form):
+    if capitals(form):
         return body
     if regex.match(r"\p{Lu}[-\s]", form):  # "A-share", "S fund": the capital letter is not the article "a"
         return rf"(?=\p{{Lu}})(?i:{body})"
@@ -88,11 +77,6 @@ _SEPARATORS = regex.compile(r"[-\s]+")
 def _key(text: str) -> str:
     """The first two letters of a form (or of the text at a word start), separators dropped, lower case."""
     return _SEPARATORS.sub("", text[:40]).lower()[:2]
-
-
-def _cue_pattern(cues: list[str], spaced: bool) -> regex.Pattern:
-    body = "|".join(regex.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?i:{body})(?![\p{{L}}\p{{N}}])" if spaced else body)
 
 
 def _resolve(found: list[Candidate]) -> list[Candidate]:
@@ -153,7 +137,7 @@ class TermDetector:
             key: (_alternation([ordered[k] for k in ks], explicit), ks) for key, ks in by_key.items()}
         self._zh = forms["zh"]
         self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
-        self._cues = {lang: {idx: _cue_pattern(cues, lang == "en") for idx, term in enumerate(terms)
+        self._cues = {lang: {idx: word_pattern(cues, profile(lang).word_spaces) for idx, term in enumerate(terms)
                              if (cues := term.cues_en if lang == "en" else term.cues_zh)}
                       for lang in ("en", "zh")}
         self._jieba = None
@@ -196,7 +180,7 @@ class TermDetector:
                 found += self._find_segmented(line.group(), line.start())
         found = _resolve(found)
         if context:
-            found = in_context(text, lang, spaced, found, self._cues[lang])
+            found = in_context(text, lang, found, self._cues[lang])
         return [(c.start, c.end, c.idx, c.variant) for c in found]
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:

@@ -65,8 +65,19 @@ class Term(BaseModel):
         return self
 
     def forms(self) -> list[str]:
-        """Every surface form of the entry, both languages, recommended ones first."""
+        """Every surface form of the entry, in both languages."""
         return [self.en, *self.aliases_en, *self.variants_en, self.zh, *self.aliases_zh, *self.variants_zh]
+
+
+def capitals(form: str) -> bool:
+    """Written in capitals (digits, &, hyphens, spaces and a plural s allowed): "MLF", "CSI 300", "LGFVs"."""
+    core = form[:-1] if form.endswith("s") and form[:-1].isupper() else form
+    return core.replace("-", "").replace(" ", "").replace("&", "").isupper()
+
+
+def is_acronym(form: str) -> bool:
+    """A short capitalised word ("MLF", "M2", "M&A", "PE"): ambiguous unless the context shows finance."""
+    return " " not in form and len(form) <= 6 and capitals(form)
 
 
 def read_terms(path: Path) -> list[Term]:
