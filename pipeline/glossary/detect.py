@@ -1,8 +1,8 @@
-"""Term detection. Candidates: at every word start the longest surface form found there (English: singular
-and plural, hyphen or space, case rules; Chinese: no match starts inside a jieba word that is not itself a term
-form, nor does a two-character one end inside one, so 期权 is not found inside 远期权益 nor 配股 in 获配股份, while
-再贷款 is found in 再贷款额度). A candidate inside a longer one is dropped (股份回购 wins over 回购), partial
-overlaps go to the leftmost, then `context.py` drops qualified institution words (韩国央行) and ambiguous forms
+"""Term detection: leftmost-longest matches of every surface form, so a compound in the term base wins over
+its parts (股份回购 over 回购, 国债期货 over 国债). English forms match in singular and plural, with hyphen or
+space, and by case rules; in Chinese no match starts inside a jieba word that is not itself a term form, nor
+does a two-character one end inside one, so 期权 is not found inside 远期权益 nor 配股 in 获配股份, while 再贷款
+is found in 再贷款额度. Then `context.py` drops qualified institution words (秘鲁央行) and ambiguous forms
 without evidence of the financial sense."""
 from __future__ import annotations
 
@@ -79,25 +79,6 @@ def _key(text: str) -> str:
     return _SEPARATORS.sub("", text[:40]).lower()[:2]
 
 
-def _resolve(found: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping candidates in text order. A candidate inside a longer one is dropped (the compound in
-    the term base wins over its parts: 股份回购 over 回购, 国债期货 over 国债); of the rest, partial overlaps go
-    to the leftmost."""
-    found = sorted(found, key=lambda c: (c.start, c.start - c.end))
-    outer, reach = [], -1
-    for cand in found:  # sorted by start, longest first: a candidate ending within `reach` lies inside one
-        if cand.end <= reach:
-            continue
-        outer.append(cand)
-        reach = cand.end
-    kept, end = [], 0
-    for cand in outer:
-        if cand.start >= end:
-            kept.append(cand)
-            end = cand.end
-    return kept
-
-
 def _alternation(forms: list[str], explicit: frozenset[str]) -> regex.Pattern:
     """One pattern trying `forms` in order, each a whole word: group k+1 is forms[k]."""
     return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f, explicit)})" for f in forms)
@@ -165,7 +146,7 @@ class TermDetector:
         return out
 
     def find(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int]]:
-        """(start, end, term index) of every occurrence: the longest compound wins, overlaps are dropped, and
+        """(start, end, term index) of every occurrence, leftmost-longest and non-overlapping, and
         (unless `context` is False) qualified institution words and unsupported ambiguous forms are left out."""
         return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang, context)]
 
@@ -178,42 +159,45 @@ class TermDetector:
             found = []
             for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
                 found += self._find_segmented(line.group(), line.start())
-        found = _resolve(found)
         if context:
             found = in_context(text, lang, found, self._cues[lang])
         return [(c.start, c.end, c.idx, c.variant) for c in found]
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
-        """At every position where a jieba word starts (or inside a word that is itself a term form), the
-        longest form found there; a two-character form must also end at such a position (配股 is not found in
+        """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
+        is itself a term form); a two-character form must also end at such a position (配股 is not found in
         获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度)."""
         inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form
         for word, start, end in self.words(text):
             if word not in self._zh and end - start > 1:
                 inside[start + 1:end] = b"\x01" * (end - start - 1)
         inside.append(0)
-        out = []
-        for i in range(len(text)):
+        out, i = [], 0
+        while i < len(text):
             for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
                 if hit is not None and (size > 2 or not inside[i + size]):
                     out.append(replace(hit, start=offset + i, end=offset + i + size))
+                    i += size
                     break
+            else:
+                i += 1
         return out
 
     def _find_spaced(self, text: str) -> list[Candidate]:
-        """At every word start, the longest form that matches there, trying only the forms whose first two
-        letters fit."""
+        """Leftmost-longest, non-overlapping matches of the forms, as `self._en.finditer` finds them, trying at
+        each word start only the forms whose first two letters fit."""
         if self._en_by_key is None:  # a user's form shorter than two letters: the one big alternation
             return [replace(self._en_index[m.lastindex - 1], start=m.start(), end=m.end())
-                    for p in _WORD_START.finditer(text) if (m := self._en.match(text, p.start()))]
-        out = []
+                    for m in self._en.finditer(text)]
+        out, end = [], 0
         for start in _WORD_START.finditer(text):
             p = start.start()
-            entry = self._en_by_key.get(_key(text[p:p + 40]))
+            entry = self._en_by_key.get(_key(text[p:p + 40])) if p >= end else None
             hit = entry[0].match(text, p) if entry is not None else None
             if hit is not None:
                 out.append(replace(self._en_index[entry[1][hit.lastindex - 1]], start=hit.start(), end=hit.end()))
+                end = hit.end()
         return out
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
