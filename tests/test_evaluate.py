@@ -101,6 +101,13 @@ def test_chinese_identical_texts_score_100_at_both_levels():
     assert lines_for_lsum(text, "zh").split("\n") == ["央行下调存款准备金率。", "释放资金1万亿元！", "市场反应积极？"]
 
 
+def test_chinese_char_level_keeps_han_after_a_number_apart():
+    # "1月27日公布" is six characters and two numbers, not one token: a date must not swallow the words after it
+    cols = rouge_columns(["苹果1月27日公布财报"], ["苹果公布财报"], "zh")
+    assert cols["rouge1_r (char)"][0] == pytest.approx(100.0)
+    assert cols["rouge1_p (char)"][0] == pytest.approx(100 * 6 / 10)
+
+
 def test_bootstrap_interval_and_paired_test():
     rng = np.random.default_rng(1)
     a = rng.normal(50, 5, 200)

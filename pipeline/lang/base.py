@@ -9,6 +9,9 @@ import regex
 
 # Runs of whitespace, for budget units counted in characters.
 _SPACE = regex.compile(r"\s")
+# Word tokens for n-gram statistics and ROUGE: each Han character on its own, a run of other letters and digits
+# whole ("M2", "3", "aapl"); a number right before Han ("1月") stays apart from the characters that follow.
+TOKEN = regex.compile(r"\p{Han}|[^\W\p{Han}_]+")
 
 
 def plain_number(value: float) -> str:

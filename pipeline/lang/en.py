@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from .base import LanguageProfile, scaled_number
+from .base import TOKEN, LanguageProfile, scaled_number
 
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
@@ -32,7 +32,6 @@ _EN_BOUNDARY = regex.compile(
     r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}](?:\p{Ll}|\s|\p{Lu}+\s)))"""
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.,'’][\p{L}\p{N}]+)*")
-_TOKEN = regex.compile(r"[\p{Han}]|[\p{L}\p{N}]+")
 _DUPLICATE_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")
 
 STOPWORDS = frozenset(
@@ -117,7 +116,7 @@ def content_words(text: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased words and numbers (a Han character counts as a word), punctuation dropped."""
-    return [t.lower() for t in _TOKEN.findall(text)]
+    return [t.lower() for t in TOKEN.findall(text)]
 
 
 def duplicate_key(text: str) -> tuple[str, int]:

@@ -8,7 +8,7 @@ import warnings
 
 import regex
 
-from .base import LanguageProfile, scaled_number
+from .base import TOKEN, LanguageProfile, scaled_number
 
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
@@ -18,7 +18,6 @@ jieba.setLogLevel(logging.WARNING)
 
 _ZH_BOUNDARY = regex.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\"']*")
 _KEEP = regex.compile(r"[\p{Han}\p{L}\p{N}]")
-_TOKEN = regex.compile(r"[\p{Han}]|[\p{L}\p{N}]+")
 _SPACE = regex.compile(r"\s+")
 STOPWORDS = frozenset("的 了 是 在 和 与 及 等 也 都 而 并 对 将 其 这 那 为 以 于 上 中 下 个 有 就 被 把 从 到 向 由 或 该".split())
 _CURRENCY = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "GBP": "英镑", "JPY": "日元"}
@@ -42,14 +41,14 @@ class CharTokenizer:
     """For rouge-score: Chinese characters one by one, Latin words and numbers whole, punctuation dropped."""
 
     def tokenize(self, text: str) -> list[str]:
-        return [t.lower() for t in _TOKEN.findall(text)]
+        return [t.lower() for t in TOKEN.findall(text)]
 
 
 class JiebaTokenizer:
     """For rouge-score: jieba words, punctuation dropped."""
 
     def tokenize(self, text: str) -> list[str]:
-        return [w.lower() for w in jieba.lcut(text) if _TOKEN.search(w)]
+        return [w.lower() for w in jieba.lcut(text) if TOKEN.search(w)]
 
 
 def duplicate_key(text: str) -> tuple[str, int]:
