@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from pipeline import Article, BilingualSummarizer
@@ -43,11 +44,13 @@ def provenance(text: str, field: str, **summarize):
 def test_shipped_rankers_are_small_plain_weights_with_their_record():
     for name in sorted(set(ranker.RANKERS.values())):
         path = ranker.FOLDER / f"{name}.json"
-        assert path.stat().st_size < 2_000_000
+        assert path.stat().st_size < 3_000_000  # the issue: a few MB at most
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert data["features"] == list(ranker.DENSE)
+        assert set(data["features"]) <= set(ranker.FEATURES) and len(data["dense"]) == len(data["features"])
         assert data["command"].startswith("make train-ranker") and data["trained_on"]["file"].endswith("_train.jsonl")
-        assert data["held_out_rouge2"]["learned"] > 0 and data["settings"]["seed"] == 0
+        held_out = data["held_out_rouge2"]
+        assert held_out["learned"] > held_out["hand_set"] and data["settings"]["seed"] == 0
+        assert ranker.load(name).name == name
 
 
 def test_long_english_documents_use_the_learned_ranker_and_say_so():
@@ -81,9 +84,16 @@ def test_without_the_artefact_the_hand_set_weights_serve(monkeypatch, tmp_path):
         ranker.load.cache_clear()
 
 
-def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path):
+@pytest.mark.parametrize("change", ["unknown feature", "fewer weights", "salience features without the model"])
+def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change):
     data = json.loads((ranker.FOLDER / "en-ectsum.json").read_text(encoding="utf-8"))
-    data["features"] = data["features"][:-1]
+    if change == "unknown feature":
+        data["features"][0] = "centrality_v0"
+    elif change == "fewer weights":
+        data["dense"] = data["dense"][:-1]
+    else:
+        data["features"] += list(ranker.SALIENCE)
+        data["dense"] += [0.0] * len(ranker.SALIENCE)
     (tmp_path / "en-ectsum.json").write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(ranker, "FOLDER", tmp_path)
     ranker.load.cache_clear()
@@ -92,6 +102,24 @@ def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path):
             ranker.load("en-ectsum")
     finally:
         ranker.load.cache_clear()
+
+
+def test_units_are_distinct_pairs_per_sentence_with_their_spread():
+    units = ranker.Units.of(["央行降准。", "央行降息，降准落地。", "A"])
+    # 央行 行降 降准 | 央行 行降 降息 息降 降准 准落 落地 | (no pair in "A")
+    assert units.sentences == 3 and units.sentence.tolist() == [0] * 3 + [1] * 7
+    assert sorted(units.spread.tolist()) == [1] * 4 + [2] * 6  # 央行, 行降 and 降准 are in both sentences
+    assert units.per_sentence(units.spread > 1).tolist() == [3.0, 3.0, 0.0]
+    assert len(units.vocabulary) == 7
+    assert ranker.Units.of(["", "a"]).pairs.size == 0
+
+
+def test_hash_codes_are_pinned():
+    # The shipped weights are indexed by these codes: integer arithmetic, the same on every machine and in
+    # every process. A change here must come with retrained rankers.
+    assert ranker.code("央行") == 733724489
+    assert ranker.mix(np.array([1, 2**40 + 7], dtype=np.uint64), 3).tolist() == [4354685565462078397,
+                                                                                  14076559066589966203]
 
 
 def test_scores_do_not_depend_on_the_hash_seed(example_zh):
@@ -121,3 +149,61 @@ def test_training_learns_what_the_data_teaches_and_is_deterministic(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     record = json.loads(first.read_text(encoding="utf-8"))["held_out_rouge2"]
     assert record["learned"] > 90 and record["learned"] > record["hand_set"] + 20
+
+
+HAN = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
+       "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么比或但质气第向道命此变条只没结解问意建月无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活")
+
+
+def chinese_articles(count: int, seed: int = 0) -> list[dict]:
+    """Made-up news of six sentences: five of random characters, one saying what was announced (the reference,
+    shortened like a headline), wherever it stands."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(count):
+        lines = ["".join(rng.choice(HAN) for _ in range(rng.randrange(8, 16))) + "。" for _ in range(6)]
+        key = rng.randrange(6)
+        lines[key] = f"{rng.choice(HAN)}{rng.choice(HAN)}公司宣布净利润增长百分之{rng.randrange(2, 40)}。"
+        rows.append({"id": f"z{i}", "article": "".join(lines), "summary": lines[key].rstrip("。")[:14]})
+    return rows
+
+
+def test_chinese_training_learns_what_the_data_teaches_and_is_deterministic(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import train_ranker
+
+    rows = chinese_articles(150)
+    (tmp_path / "zh_finna_train.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                                   encoding="utf-8")
+    first = train_ranker.train("zh-finna", None, tmp_path, tmp_path / "a")
+    second = train_ranker.train("zh-finna", None, tmp_path, tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["held_out_rouge2"]["learned"] > 80 and data["held_out_rouge2"]["hand_set"] < 40
+    assert data["unit_words"] and data["lead_words"] and len(data["salience"]["weights"]) > ranker.CONTEXT
+    # listed for Chinese news, it serves the summarizer: the news sentence, not the lead
+    monkeypatch.setattr(ranker, "FOLDER", tmp_path / "a")
+    monkeypatch.setitem(ranker.RANKERS, ("zh", "news"), "zh-finna")
+    ranker.load.cache_clear()
+    try:
+        article = chinese_articles(1, seed=1)[0]["article"]
+        news = next(s + "。" for s in article.split("。") if "宣布" in s)
+        assert not article.startswith(news)
+        result, summary = provenance(article, "summary_zh", max_sentences=1)
+        assert summary.details["ranker"] == "learned: zh-finna" and result.summary_zh == news
+    finally:
+        ranker.load.cache_clear()
+
+
+def test_near_duplicate_articles_share_a_fold():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import train_ranker
+
+    rows = chinese_articles(60, seed=2)
+    twin = dict(rows[0], id="z-twin", article=rows[0]["article"].replace("公司", "集团"))
+    articles = [{"record": r} for r in rows + [twin]]
+    train_ranker.assign_folds(articles, near_duplicates=True)
+    assert articles[0]["fold"] == articles[-1]["fold"]
+    assert len({a["fold"] for a in articles}) == train_ranker.FOLDS  # the rest spread over every fold
+    with pytest.raises(ValueError, match="have no article"):
+        train_ranker.assign_folds([{"record": r} for r in [rows[0], twin]], near_duplicates=True)

@@ -99,9 +99,11 @@ class ExtractiveSummarizer:
                learned: Ranker | None) -> tuple[np.ndarray, np.ndarray, float]:
         """Sentence scores, the unit TF-IDF rows whose cosine similarities MMR uses against redundancy, and
         the redundancy weight: the learned ranker's when there is one, else the hand-set weights'."""
-        values, vectors, docs = features([s.text for s in sents], lp, title, learned is not None)
+        texts = [s.text for s in sents]
         if learned is not None:
-            return _unit(learned.score(values, docs)), vectors, learned.redundancy
+            values, vectors, lexical, units = features(texts, lp, title, True, learned.unit_words, learned.shape)
+            return _unit(learned.score(values, lexical, units)), vectors, learned.redundancy
+        values, vectors, _, _ = features(texts, lp, title)
         score = w.centrality * values["centrality"]
         for name in ("frequency", "position", "figures", "title"):
             score = score + getattr(w, name) * values[name]
