@@ -11,8 +11,8 @@ per ranker, what it learns from:
 - `salience`: a model of which adjacent-unit pairs appear in references (ranker.Salience), fit on the other folds
   for each article (stacking), whose expected ROUGE-2 per sentence becomes features of the ranker.
 Settings (hash size, regularisation, MMR redundancy) are chosen by the ROUGE-2 of the summaries the summarizer
-then makes on held-out folds of the training split (five folds by id hash; `folds` of them held out in turn); the
-final model is fit on the whole split and written as JSON to pipeline/summarize/rankers/NAME.json with the
+then makes on held-out folds of the training split (five folds by id hash, near-duplicate articles kept in one
+fold where the spec says so: `assign_folds`; `folds` of them held out in turn); the final model is fit on the whole split and written as JSON to pipeline/summarize/rankers/NAME.json with the
 command, data, settings and held-out scores beside the weights.
 
 Usage: python benchmarks/train_ranker.py [--rankers zh-finna en-ectsum] [--limit N]
@@ -76,10 +76,6 @@ SPECS = {
     "zh-finna": Spec("zh_finna_train.jsonl", "zh", "gain", ranking.FEATURES, True, True, True, (65536,),
                      (0.5, 1.0, 2.0), (0.0, 0.2), 5, True),
 }
-
-
-def fold(article: dict) -> int:
-    return article["fold"]
 
 
 def assign_folds(articles: list[dict], near_duplicates: bool, shingle: int = 8, shared: float = 0.2) -> None:
@@ -201,9 +197,9 @@ def stack_salience(articles: list[dict]) -> list[ranking.Salience]:
     that the ranker learns from salience as good as on unseen text."""
     models = []
     for f in range(FOLDS):
-        models.append(fit_salience([a for a in articles if fold(a) != f]))
+        models.append(fit_salience([a for a in articles if a["fold"] != f]))
         for a in articles:
-            if fold(a) == f:
+            if a["fold"] == f:
                 a["values"].update(models[-1].values(a["units"]))
     return models
 
@@ -298,8 +294,8 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
     salience = stack_salience(articles) if spec.salience else [None] * FOLDS
     print(f"{name}: {len(articles)} articles, {sum(len(a['sentences']) for a in articles)} sentences, "
           f"prepared in {time.perf_counter() - started:.0f} s; {spec.folds} of {FOLDS} folds held out in turn")
-    held = [[a for a in articles if fold(a) == f] for f in range(spec.folds)]
-    fitted = [[a for a in articles if fold(a) != f] for f in range(spec.folds)]
+    held = [[a for a in articles if a["fold"] == f] for f in range(spec.folds)]
+    fitted = [[a for a in articles if a["fold"] != f] for f in range(spec.folds)]
     n_held = sum(map(len, held))
 
     def held_out(make_ranker) -> float:

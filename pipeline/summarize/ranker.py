@@ -118,9 +118,10 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     if unit_words:
         vectors = _tfidf(units.sentence, units.word, n, len(units.vocabulary))
         mean_count = units.per_sentence(units.spread) / np.maximum(units.per_sentence(np.ones(len(units.word))), 1)
-        title_pairs = Units.of([title]).pairs if title else []
-        title_words = np.searchsorted(units.vocabulary, title_pairs[np.isin(title_pairs, units.vocabulary)]) \
-            if len(title_pairs) else []
+        title_words = np.zeros(0, dtype=np.int64)
+        if title:
+            pairs = Units.of([title]).pairs
+            title_words = np.searchsorted(units.vocabulary, pairs[np.isin(pairs, units.vocabulary)])
         owner = np.concatenate([units.sentence, units.sentence])  # pairs and their first units
         codes = np.concatenate([mix(units.pairs, 3), mix(units.pairs >> np.uint64(32), 4)])
     else:
@@ -225,7 +226,8 @@ def by_lead(lexical: tuple) -> tuple:
     """The lexical codes twice: as they are, and marked as the first sentence's or another's, so that a word
     can count differently in the lead ("... held a meeting") than elsewhere."""
     owner, codes = lexical
-    return np.concatenate([owner, owner]), np.concatenate([codes, np.where(owner == 0, mix(codes, 1), mix(codes, 2))])
+    marked = np.where(owner == 0, mix(codes, 1), mix(codes, 2))
+    return np.concatenate([owner, owner]), np.concatenate([codes, marked])
 
 
 def buckets(lexical: tuple, dims: int) -> tuple[np.ndarray, np.ndarray]:
