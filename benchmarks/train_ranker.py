@@ -7,13 +7,12 @@ per ranker, what it learns from:
 - labels `oracle`: membership in the greedy extractive oracle (the sentences that most raise ROUGE-1 + ROUGE-2 F1
   against the reference, as many as the reference has sentences), each oracle sentence above the others;
 - labels `gain`: every pair of sentences whose ROUGE-1 + ROUGE-2 + ROUGE-L F1 against the reference differ, weighted
-  by the difference (a headline-like reference of one sentence: which sentence is closer matters, by how much);
-- `salience`: a model of which adjacent-unit pairs appear in references (ranker.Salience), fit on the other folds
-  for each article (stacking), whose expected ROUGE-2 per sentence becomes features of the ranker.
+  by the difference (a headline-like reference of one sentence: which sentence is closer matters, by how much).
 Settings (hash size, regularisation, MMR redundancy) are chosen by the ROUGE-2 of the summaries the summarizer
 then makes on held-out folds of the training split (five folds by id hash, near-duplicate articles kept in one
-fold where the spec says so: `assign_folds`; `folds` of them held out in turn); the final model is fit on the whole split and written as JSON to pipeline/summarize/rankers/NAME.json with the
-command, data, settings and held-out scores beside the weights.
+fold where the spec says so: `assign_folds`; `folds` of them held out in turn); the final model is fit on the
+whole split and written as JSON to pipeline/summarize/rankers/NAME.json with the command, data, settings and
+held-out scores beside the weights.
 
 Usage: python benchmarks/train_ranker.py [--rankers zh-finna en-ectsum] [--limit N]
 """
@@ -46,8 +45,6 @@ from pipeline.summarize.extractive import ExtractiveSummarizer  # noqa: E402
 SEED = 0
 FOLDS = 5
 NEGATIVES = 20  # labels `oracle`: other sentences paired with each oracle sentence (sampled with the seed)
-SALIENCE_DIMS = 1 << 18
-SALIENCE_C = 0.3
 
 
 @dataclass(frozen=True)
@@ -57,8 +54,6 @@ class Spec:
     labels: str                  # oracle | gain (module docstring)
     features: tuple[str, ...]    # dense features (names in ranker.FEATURES)
     lead_words: bool             # lexical features also marked by lead (ranker.by_lead)
-    unit_words: bool             # unit pairs as words (else content words; see ranker.features)
-    salience: bool               # stack a ranker.Salience model
     dims: tuple[int, ...]        # grid: hash buckets of the lexical features
     c: tuple[float, ...]         # grid: inverse regularisation
     redundancy: tuple[float, ...]  # grid: MMR redundancy
@@ -68,13 +63,12 @@ class Spec:
 
 SPECS = {
     # Earnings calls (~130 sentences, several reference lines): the first fold held out (one is plenty here).
-    "en-ectsum": Spec("en_ectsum_train.jsonl", "en", "oracle", ranking.DENSE, False, False, False, (4096, 16384),
+    "en-ectsum": Spec("en_ectsum_train.jsonl", "en", "oracle", ranking.DENSE, False, (4096, 16384),
                       (0.02, 0.05, 0.2, 1.0), (0.0, 0.1, 0.2, 0.3), 1, False),
     # Chinese financial news (~5 sentences, a headline): all five folds in turn, since one fold's mean moves by
-    # +-0.4 ROUGE-2, as much as the settings differ. Unit pairs as words: as good as jieba words here, and no
-    # segmenter to run, which keeps it as fast as LexRank.
-    "zh-finna": Spec("zh_finna_train.jsonl", "zh", "gain", ranking.FEATURES, True, True, True, (65536,),
-                     (0.5, 1.0, 2.0), (0.0, 0.2), 5, True),
+    # +-0.4 ROUGE-2, as much as the settings differ.
+    "zh-finna": Spec("zh_finna_train.jsonl", "zh", "gain", ranking.FEATURES, True, (65536,), (0.2, 0.5, 1.0, 2.0),
+                     (0.0, 0.2), 5, True),
 }
 
 
@@ -161,47 +155,12 @@ def prepare(records: list[dict], spec: Spec) -> list[dict]:
         else:
             scores = [scorer.score("\n".join(reference), s) for s in sentences]
             gains = np.array([sum(score[m].fmeasure for m in ("rouge1", "rouge2", "rougeL")) for score in scores])
-        values, _, lexical, units = ranking.features(sentences, lp, record.get("title"), True, spec.unit_words,
-                                                     ranking.needs_units(spec.features, spec.unit_words, spec.salience))
+        values, _, lexical = ranking.features(sentences, lp, record.get("title"), True,
+                                              any(name in ranking.SHAPE for name in spec.features))
         out.append({"record": record, "sentences": sentences, "reference": "\n".join(reference), "k": k,
                     "values": values, "lexical": ranking.by_lead(lexical) if spec.lead_words else lexical,
-                    "units": units, "gains": gains})
+                    "gains": gains})
     return out
-
-
-def fit_salience(articles: list[dict]) -> ranking.Salience:
-    """ranker.Salience fit on these articles: each distinct unit pair of a sentence, labelled by whether the
-    reference has it."""
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
-    columns, labels, sizes = [], [], []
-    for a in articles:
-        reference = ranking.Units.of([a["reference"]]).pairs
-        sizes.append(len(reference))
-        columns.append(ranking.salience_rows(a["units"], SALIENCE_DIMS))
-        labels.append(np.isin(a["units"].pairs, reference))
-    columns = np.vstack(columns)
-    rows = np.repeat(np.arange(len(columns)), columns.shape[1])
-    x = csr_matrix((np.ones(rows.size), (rows, columns.ravel())),
-                   shape=(len(columns), SALIENCE_DIMS + ranking.CONTEXT))
-    model = LogisticRegression(C=SALIENCE_C, solver="liblinear", random_state=SEED, max_iter=2000)
-    model.fit(x, np.concatenate(labels))
-    weights = model.coef_[0].copy()
-    weights[SALIENCE_DIMS + ranking.BIAS] += model.intercept_[0]  # a column every pair has
-    return ranking.Salience(weights, float(np.mean(sizes)))
-
-
-def stack_salience(articles: list[dict]) -> list[ranking.Salience]:
-    """One Salience per fold, fit on the other folds; each article gets SALIENCE from its fold's model, so
-    that the ranker learns from salience as good as on unseen text."""
-    models = []
-    for f in range(FOLDS):
-        models.append(fit_salience([a for a in articles if a["fold"] != f]))
-        for a in articles:
-            if a["fold"] == f:
-                a["values"].update(models[-1].values(a["units"]))
-    return models
 
 
 def design(articles: list[dict], spec: Spec, dims: int):
@@ -291,7 +250,6 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
     records = records[:limit] if limit else records
     articles = prepare(records, spec)
     assign_folds(articles, spec.near_duplicates)
-    salience = stack_salience(articles) if spec.salience else [None] * FOLDS
     print(f"{name}: {len(articles)} articles, {sum(len(a['sentences']) for a in articles)} sentences, "
           f"prepared in {time.perf_counter() - started:.0f} s; {spec.folds} of {FOLDS} folds held out in turn")
     held = [[a for a in articles if a["fold"] == f] for f in range(spec.folds)]
@@ -310,7 +268,7 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
             weights = [fit(fitted[f], spec, dims, c) for f in range(spec.folds)]
             for redundancy in spec.redundancy:
                 score = held_out(lambda f: ranking.Ranker(name, spec.features, *weights[f], spec.lead_words,
-                                                          spec.unit_words, redundancy, salience[f]))
+                                                          redundancy))
                 trials.append((score, -dims, -c, -redundancy))
                 print(f"  dims {dims:>5}  C {c:<5} redundancy {redundancy:.1f}: {score:.2f}", flush=True)
     best = max(trials)  # ties: fewer buckets, stronger regularisation, less redundancy
@@ -320,7 +278,7 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
     out.parent.mkdir(parents=True, exist_ok=True)
     artefact = {
         "name": name, "features": list(spec.features), "dense": [round(float(v), 6) for v in dense],
-        "hashed": [round(float(v), 5) for v in hashed], "lead_words": spec.lead_words, "unit_words": spec.unit_words,
+        "hashed": [round(float(v), 5) for v in hashed], "lead_words": spec.lead_words,
         "redundancy": redundancy,
         "trained_on": {"file": spec.file, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                        "articles": len(articles), "limit": limit},
@@ -329,10 +287,6 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
                      "held_out_folds": f"{spec.folds} of {FOLDS} by crc32(id)"},
         "held_out_rouge2": {"learned": round(score, 2), "hand_set": round(baseline, 2), "articles": n_held},
     }
-    if spec.salience:
-        model = fit_salience(articles)
-        artefact["salience"] = {"weights": [round(float(v), 4) for v in model.weights], "C": SALIENCE_C,
-                                "reference_pairs": round(model.reference_pairs, 4)}
     out.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"  chosen: dims {dims}, C {c}, redundancy {redundancy} (held-out ROUGE-2 {score:.2f} vs hand-set "
           f"{baseline:.2f}); wrote {out} ({out.stat().st_size // 1024} KB) in {time.perf_counter() - started:.0f} s")

@@ -69,9 +69,15 @@ def test_hand_set_method_is_selectable():
     assert summary.model == "bisum-textrank-mmr" and summary.details["ranker"] == "hand-set weights"
 
 
-def test_chinese_news_keeps_the_hand_set_weights(example_zh):
-    _, summary = provenance(example_zh, "summary_zh")
-    assert summary.details["ranker"] == "hand-set weights"  # no Chinese ranker is shipped (README says why)
+def test_chinese_news_uses_the_learned_ranker_and_says_so(example_zh):
+    result, summary = provenance(example_zh, "summary_zh")
+    assert summary.model == "bisum-ranker-zh-finna" and summary.details["ranker"] == "learned: zh-finna"
+    assert result.summary_zh
+
+
+def test_chinese_hand_set_weights_stay_selectable(example_zh):
+    _, summary = provenance(example_zh, "summary_zh", ranking={"method": "hand-set"})
+    assert summary.model == "bisum-textrank-mmr" and summary.details["ranker"] == "hand-set weights"
 
 
 def test_without_the_artefact_the_hand_set_weights_serve(monkeypatch, tmp_path):
@@ -84,16 +90,13 @@ def test_without_the_artefact_the_hand_set_weights_serve(monkeypatch, tmp_path):
         ranker.load.cache_clear()
 
 
-@pytest.mark.parametrize("change", ["unknown feature", "fewer weights", "salience features without the model"])
+@pytest.mark.parametrize("change", ["unknown feature", "fewer weights"])
 def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change):
     data = json.loads((ranker.FOLDER / "en-ectsum.json").read_text(encoding="utf-8"))
     if change == "unknown feature":
         data["features"][0] = "centrality_v0"
-    elif change == "fewer weights":
-        data["dense"] = data["dense"][:-1]
     else:
-        data["features"] += list(ranker.SALIENCE)
-        data["dense"] += [0.0] * len(ranker.SALIENCE)
+        data["dense"] = data["dense"][:-1]
     (tmp_path / "en-ectsum.json").write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(ranker, "FOLDER", tmp_path)
     ranker.load.cache_clear()
@@ -104,14 +107,15 @@ def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change
         ranker.load.cache_clear()
 
 
-def test_units_are_distinct_pairs_per_sentence_with_their_spread():
-    units = ranker.Units.of(["央行降准。", "央行降息，降准落地。", "A"])
-    # 央行 行降 降准 | 央行 行降 降息 息降 降准 准落 落地 | (no pair in "A")
-    assert units.sentences == 3 and units.sentence.tolist() == [0] * 3 + [1] * 7
-    assert sorted(units.spread.tolist()) == [1] * 4 + [2] * 6  # 央行, 行降 and 降准 are in both sentences
-    assert units.per_sentence(units.spread > 1).tolist() == [3.0, 3.0, 0.0]
-    assert len(units.vocabulary) == 7
-    assert ranker.Units.of(["", "a"]).pairs.size == 0
+def test_pagerank_solved_exactly_agrees_with_power_iteration(monkeypatch):
+    rng = np.random.default_rng(0)
+    sims = rng.random((40, 40))
+    sims = (sims + sims.T) / 2
+    np.fill_diagonal(sims, 0.0)
+    sims[3] = sims[:, 3] = 0.0  # a sentence without edges
+    exact = ranker._pagerank(sims)
+    monkeypatch.setattr(ranker, "SOLVE", 0)
+    assert np.allclose(ranker._pagerank(sims), exact, atol=1e-9) and exact.sum() == pytest.approx(1.0)
 
 
 def test_hash_codes_are_pinned():
@@ -180,10 +184,9 @@ def test_chinese_training_learns_what_the_data_teaches_and_is_deterministic(tmp_
     assert first.read_bytes() == second.read_bytes()
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["held_out_rouge2"]["learned"] > 80 and data["held_out_rouge2"]["hand_set"] < 40
-    assert data["unit_words"] and data["lead_words"] and len(data["salience"]["weights"]) > ranker.CONTEXT
-    # listed for Chinese news, it serves the summarizer: the news sentence, not the lead
+    assert data["lead_words"] and data["settings"]["labels"] == "gain" and set(ranker.SHAPE) <= set(data["features"])
+    # in place of the shipped one, it serves the summarizer: the news sentence, not the lead
     monkeypatch.setattr(ranker, "FOLDER", tmp_path / "a")
-    monkeypatch.setitem(ranker.RANKERS, ("zh", "news"), "zh-finna")
     ranker.load.cache_clear()
     try:
         article = chinese_articles(1, seed=1)[0]["article"]

@@ -101,9 +101,9 @@ class ExtractiveSummarizer:
         the redundancy weight: the learned ranker's when there is one, else the hand-set weights'."""
         texts = [s.text for s in sents]
         if learned is not None:
-            values, vectors, lexical, units = features(texts, lp, title, True, learned.unit_words, learned.shape)
-            return _unit(learned.score(values, lexical, units)), vectors, learned.redundancy
-        values, vectors, _, _ = features(texts, lp, title)
+            values, vectors, lexical = features(texts, lp, title, True, learned.shape)
+            return _unit(learned.score(values, lexical)), vectors, learned.redundancy
+        values, vectors, _ = features(texts, lp, title)
         score = w.centrality * values["centrality"]
         for name in ("frequency", "position", "figures", "title"):
             score = score + getattr(w, name) * values[name]

@@ -2,14 +2,11 @@
 
 `features` describes each sentence of a document by the numbers the hand-set weights combine (centrality, word
 frequency, position, title similarity, figures) and, for a learned ranker, more of its place, size and shape
-(SHAPE) plus lexical features: its words and first two units, as integer codes that are hashed into buckets
-(crc32 and fixed integer mixing: no text is stored, and every machine hashes alike). The words are content words,
-or with `unit_words` the pairs of adjacent units (a Han character, or another word or number), which need no
-word segmenter. A ranker may also carry a `Salience` model: how likely each unit pair of a sentence is to
-appear in a reference, from which the sentence's expected ROUGE-2 follows (SALIENCE). A learned ranker is a
-linear score over the features it lists and the hashed words, trained by `benchmarks/train_ranker.py`
-(make train-ranker) on the training splits and shipped as JSON in `rankers/` (weights only: nothing is
-unpickled or executed). Which ranker serves which documents: RANKERS."""
+(DENSE, SHAPE), plus lexical codes: its content words and first two units (a Han character, or another word or
+number), which a ranker hashes into buckets (crc32 and fixed integer mixing: no text is stored, and every
+machine hashes alike). A learned ranker is a linear score over the features it lists and the hashed words,
+trained by `benchmarks/train_ranker.py` (make train-ranker) on the training splits and shipped as JSON in
+`rankers/` (weights only: nothing is unpickled or executed). Which ranker serves which documents: RANKERS."""
 from __future__ import annotations
 
 import json
@@ -18,6 +15,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -29,65 +27,20 @@ from ..lang.base import TOKEN
 
 FOLDER = Path(__file__).resolve().parent / "rankers"
 # (language, document kind) -> artefact in rankers/; other documents use the hand-set weights. English news has
-# no training split here, so it keeps the hand-set weights (which beat every baseline on BBC business). Chinese
-# news keeps them too: the best ranker trained on FinNA (`make train-ranker RANKERS=zh-finna`) gained 0.7
-# ROUGE-2 on held-out training stories but nothing on the dev sets (README, "Learned ranker").
-RANKERS = {("en", "long"): "en-ectsum"}
+# no training split here, so it keeps the hand-set weights (which beat every baseline on BBC business); long
+# Chinese documents keep them too.
+RANKERS = {("en", "long"): "en-ectsum", ("zh", "news"): "zh-finna"}
 DENSE = ("centrality", "frequency", "position", "title", "figures", "relative_position", "first", "second", "last",
          "length", "share", "lead_similarity", "document_similarity")
 SHAPE = ("log_length", "log_length_squared", "clauses", "colon", "quote", "digits", "first_log_count",
          "position_capped", "shared", "first_shared")
-SALIENCE = ("salience", "salience_gap", "salience_top", "salience_log")
-FEATURES = DENSE + SHAPE + SALIENCE
+FEATURES = DENSE + SHAPE
 _CLAUSE = regex.compile(r"[，,；;]")
 _COLON = regex.compile(r"[：:]")
 _DIGIT = regex.compile(r"\d")
 _QUOTE = regex.compile(r"[“”「」『』\"]")
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-@dataclass(frozen=True)
-class Units:
-    """A document's distinct (sentence, adjacent-unit pair) rows, sorted by sentence: the pair as unit codes
-    a << 32 | b, whether it holds a number, its index in the document's distinct pairs (`vocabulary`, sorted)
-    and in how many sentences it occurs (`spread`)."""
-
-    sentences: int
-    vocabulary: np.ndarray
-    sentence: np.ndarray
-    pairs: np.ndarray
-    numeric: np.ndarray
-    word: np.ndarray
-    spread: np.ndarray
-
-    @classmethod
-    def of(cls, sents: list[str]) -> Units:
-        owner, pairs, numeric = [], [], []
-        for i, sentence in enumerate(sents):
-            found = TOKEN.findall(sentence.lower())
-            if len(found) < 2:
-                continue
-            codes = np.array([code(u) for u in found], dtype=np.uint64)
-            digit = np.array([u[0].isdigit() for u in found], dtype=bool)
-            pairs.append((codes[:-1] << np.uint64(32)) | codes[1:])
-            numeric.append(digit[:-1] | digit[1:])
-            owner.append(np.full(len(found) - 1, i))
-        if not pairs:
-            empty = np.zeros(0, dtype=np.int64)
-            return cls(len(sents), empty.astype(np.uint64), empty, empty.astype(np.uint64), empty.astype(bool), empty,
-                       empty)
-        owner, pairs, numeric = np.concatenate(owner), np.concatenate(pairs), np.concatenate(numeric)
-        order = np.lexsort((pairs, owner))
-        owner, pairs, numeric = owner[order], pairs[order], numeric[order]
-        keep = np.ones(len(pairs), dtype=bool)
-        keep[1:] = (pairs[1:] != pairs[:-1]) | (owner[1:] != owner[:-1])
-        owner, pairs, numeric = owner[keep], pairs[keep], numeric[keep]
-        vocabulary, word, spread = np.unique(pairs, return_inverse=True, return_counts=True)
-        return cls(len(sents), vocabulary, owner, pairs, numeric, word, spread[word])
-
-    def per_sentence(self, values: np.ndarray) -> np.ndarray:
-        """Sums of per-row `values` by sentence."""
-        return np.bincount(self.sentence, weights=values, minlength=self.sentences)
+SOLVE = 100  # _pagerank: largest graph solved exactly
 
 
 @lru_cache(maxsize=1 << 16)
@@ -101,43 +54,23 @@ def mix(values: np.ndarray, salt: int) -> np.ndarray:
     return x ^ (x >> np.uint64(29))
 
 
-def needs_units(features: tuple[str, ...], unit_words: bool, salience: bool) -> bool:
-    """Whether a learned ranker needs SHAPE and the Units (which long documents should not pay for otherwise)."""
-    return unit_words or salience or any(name in SHAPE for name in features)
-
-
 def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: bool = False,
-             unit_words: bool = False,
-             shape: bool = False) -> tuple[dict[str, np.ndarray], np.ndarray, tuple | None, Units | None]:
+             shape: bool = False) -> tuple[dict[str, np.ndarray], np.ndarray, tuple | None]:
     """Per-sentence features (the hand-set ones scaled to 0..1 within the document), the unit TF-IDF rows (for
-    redundancy) and, with `learned`, the lexical codes (each sentence's words and first two units, as (sentence,
-    code) arrays; see `buckets`). `learned` adds the rest of DENSE; `shape` adds SHAPE and returns the Units
-    (else None); `unit_words` takes unit pairs as the words (else content words) and needs `shape`."""
+    redundancy) and, with `learned`, the lexical codes (each sentence's content words and first two units, as
+    (sentence, code) arrays; see `buckets`). `learned` adds the rest of DENSE, `shape` adds SHAPE."""
     n = len(sents)
-    units = Units.of(sents) if shape else None
-    if unit_words:
-        vectors = _tfidf(units.sentence, units.word, n, len(units.vocabulary))
-        mean_count = units.per_sentence(units.spread) / np.maximum(units.per_sentence(np.ones(len(units.word))), 1)
-        title_words = np.zeros(0, dtype=np.int64)
-        if title:
-            pairs = Units.of([title]).pairs
-            title_words = np.searchsorted(units.vocabulary, pairs[np.isin(pairs, units.vocabulary)])
-        owner = np.concatenate([units.sentence, units.sentence])  # pairs and their first units
-        codes = np.concatenate([mix(units.pairs, 3), mix(units.pairs >> np.uint64(32), 4)])
-    else:
-        docs = [lp.content_words(s) for s in sents]
-        vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-        owner = np.repeat(np.arange(n), [len(d) for d in docs])
-        index = np.fromiter((vocab[w] for d in docs for w in d), dtype=np.int64, count=len(owner))
-        vectors = _tfidf(owner, index, n, len(vocab))
-        counts = Counter(word for doc in docs for word in set(doc))
-        mean_count = np.array([sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs])
-        title_words = np.array([vocab[w] for w in (lp.content_words(title) if title else []) if w in vocab],
-                               dtype=np.int64)
-        codes = np.array([code(w) for d in docs for w in d] if learned else [], dtype=np.uint64)  # learned only
+    docs = [lp.content_words(s) for s in sents]
+    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
+    owner = np.repeat(np.arange(n), [len(d) for d in docs])
+    vectors = _tfidf(owner, np.fromiter((vocab[w] for d in docs for w in d), dtype=np.int64, count=len(owner)), n,
+                     len(vocab))
+    counts = Counter(word for doc in docs for word in set(doc))
+    mean_count = np.array([sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs])
     title_similarity = np.zeros(n)  # 0 without a title (or one with no word of the document)
-    if len(title_words):
-        tvec = np.bincount(title_words, minlength=vectors.shape[1]).astype(float)
+    title_words = [vocab[w] for w in (lp.content_words(title) if title else []) if w in vocab]
+    if title_words:
+        tvec = np.bincount(title_words, minlength=len(vocab)).astype(float)
         title_similarity = _unit(vectors @ (tvec / np.linalg.norm(tvec)))
     position = np.arange(n, dtype=float)
     values = {
@@ -148,7 +81,7 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
         "figures": _unit(np.array([len(FIGURE_MARK.findall(s)) for s in sents], dtype=float)),
     }
     if not learned:
-        return values, vectors, None, None
+        return values, vectors, None
     centroid = vectors.sum(axis=0)
     norm = np.linalg.norm(centroid)
     sizes = np.array([lp.length(s) for s in sents], dtype=float)
@@ -165,7 +98,7 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     })
     if shape:
         log_length = np.log(np.maximum(sizes, 1.0))
-        shared = units.per_sentence(units.spread > 1) / np.maximum(units.per_sentence(np.ones(len(units.word))), 1)
+        shared = np.array([sum(counts[w] > 1 for w in set(doc)) / len(set(doc)) if doc else 0.0 for doc in docs])
         values.update({
             "log_length": log_length,
             "log_length_squared": log_length ** 2 / 10,
@@ -178,48 +111,10 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
             "shared": shared,
             "first_shared": shared * first,
         })
-    opening = [(i, code(f"^{u.lower()}")) for i, s in enumerate(sents) for u in TOKEN.findall(s)[:2]]
+    opening = [(i, code(f"^{m.group().lower()}")) for i, s in enumerate(sents) for m in islice(TOKEN.finditer(s), 2)]
     owner = np.concatenate([owner, np.array([i for i, _ in opening], dtype=np.int64)])
-    codes = np.concatenate([codes, np.array([c for _, c in opening], dtype=np.uint64)])  # + how each opens
-    return values, vectors, (owner, codes), units
-
-
-CONTEXT = 30  # Salience's context features (see salience_rows); the bias is the 28th
-BIAS = 27
-
-
-def salience_rows(units: Units, dims: int) -> np.ndarray:
-    """For every row of `units`, the 11 columns of its features in a Salience weight vector: five hashed into
-    `dims` (the pair; its first and its second unit; the pair with the sentence's position (first four); the
-    pair with its spread over sentences (up to three)) and six context ones after them (position, spread, both,
-    numeric-or-not by position, a bias, last sentence or not)."""
-    at = np.minimum(units.sentence, 3)
-    seen = np.minimum(units.spread, 3) - 1
-    pairs = units.pairs
-    hashed = [mix(pairs, 11), mix(pairs >> np.uint64(32), 12), mix(pairs & np.uint64(0xFFFFFFFF), 13),
-              mix(pairs, 20) ^ mix(at, 21), mix(pairs, 30) ^ mix(seen, 31)]
-    context = [at, 4 + seen, 7 + 3 * at + seen, 19 + 4 * units.numeric + at, np.full(len(pairs), BIAS),
-               28 + (units.sentence == units.sentences - 1)]
-    return np.column_stack([np.column_stack(hashed) % np.uint64(dims),
-                            dims + np.column_stack(context).astype(np.uint64)]).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class Salience:
-    """A logistic regression over `salience_rows`: the chance that a unit pair of a sentence appears in the
-    reference. Summed over a sentence's pairs it is the expected overlap E; with B pairs in the sentence and
-    `reference_pairs` R (the training references' mean), 2E / (B + R) is the sentence's expected ROUGE-2 F1,
-    which SALIENCE describes. `weights`: the hashed part, then CONTEXT context weights."""
-
-    weights: np.ndarray
-    reference_pairs: float
-
-    def values(self, units: Units) -> dict[str, np.ndarray]:
-        columns = salience_rows(units, len(self.weights) - CONTEXT)
-        expected = units.per_sentence(1.0 / (1.0 + np.exp(-self.weights[columns].sum(axis=1))))
-        f1 = 2 * expected / (units.per_sentence(np.ones(len(units.word))) + self.reference_pairs)
-        return {"salience": 5 * f1, "salience_gap": 5 * (f1 - f1.max()),
-                "salience_top": (f1 >= f1.max()).astype(float), "salience_log": np.log1p(expected)}
+    codes = np.array([code(w) for d in docs for w in d] + [c for _, c in opening], dtype=np.uint64)
+    return values, vectors, (owner, codes)
 
 
 def by_lead(lexical: tuple) -> tuple:
@@ -240,25 +135,21 @@ def buckets(lexical: tuple, dims: int) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class Ranker:
     """A linear score over the listed FEATURES and hashed lexical codes (each sentence's distinct buckets, summed
-    and divided by the square root of their number; with `lead_words` also marked by lead, see by_lead; with
-    `unit_words`, unit pairs as words); `salience`, when present, supplies SALIENCE."""
+    and divided by the square root of their number; with `lead_words` also marked by lead, see by_lead)."""
 
     name: str
     features: tuple[str, ...]
     dense: np.ndarray
     hashed: np.ndarray
     lead_words: bool
-    unit_words: bool
     redundancy: float
-    salience: Salience | None = None
 
     @property
     def shape(self) -> bool:
-        return needs_units(self.features, self.unit_words, self.salience is not None)
+        """Whether it uses SHAPE (which long documents should not pay for otherwise)."""
+        return any(name in SHAPE for name in self.features)
 
-    def score(self, values: dict[str, np.ndarray], lexical: tuple, units: Units | None) -> np.ndarray:
-        if self.salience is not None:
-            values = {**values, **self.salience.values(units)}
+    def score(self, values: dict[str, np.ndarray], lexical: tuple) -> np.ndarray:
         dense = np.column_stack([values[name] for name in self.features]) @ self.dense
         owner, bucket = buckets(by_lead(lexical) if self.lead_words else lexical, len(self.hashed))
         n = len(dense)
@@ -274,16 +165,10 @@ def load(name: str) -> Ranker | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     names = tuple(data["features"])
-    unknown = [n for n in names if n not in FEATURES]
-    if unknown or len(names) != len(data["dense"]) or bool(set(names) & set(SALIENCE)) != ("salience" in data):
+    if any(n not in FEATURES for n in names) or len(names) != len(data["dense"]):
         raise ValueError(f"{path}: trained on features {list(names)}, this version computes {list(FEATURES)}")
-    salience = data.get("salience")
-    if salience:
-        salience = Salience(np.array(salience["weights"]), float(salience["reference_pairs"]))
     return Ranker(name=name, features=names, dense=np.array(data["dense"]), hashed=np.array(data["hashed"]),
-                  lead_words=bool(data["lead_words"]), unit_words=bool(data["unit_words"]),
-                  redundancy=float(data["redundancy"]),
-                  salience=salience)
+                  lead_words=bool(data["lead_words"]), redundancy=float(data["redundancy"]))
 
 
 def for_document(lang: str, long: bool) -> Ranker | None:
@@ -319,9 +204,13 @@ def _unit(values: np.ndarray) -> np.ndarray:
 
 
 def _pagerank(sims: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
+    """TextRank: the PageRank of the similarity graph (a sentence without edges links to every sentence alike).
+    Solved exactly for up to SOLVE sentences (cheaper than iterating there), by power iteration above."""
     n = sims.shape[0]
     weights = sims.sum(axis=1, keepdims=True)
     transition = np.divide(sims, weights, out=np.full_like(sims, 1.0 / n), where=weights > 0)
+    if n <= SOLVE:
+        return np.linalg.solve(np.eye(n) - damping * transition.T, np.full(n, (1 - damping) / n))
     rank = np.full(n, 1.0 / n)
     for _ in range(iterations):
         new = (1 - damping) / n + damping * transition.T @ rank
