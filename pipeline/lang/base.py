@@ -14,6 +14,11 @@ _SPACE = regex.compile(r"\s")
 TOKEN = regex.compile(r"\p{Han}|[^\W\p{Han}_]+")
 
 
+def word_tokens(text: str) -> list[str]:
+    """TOKEN's tokens, lower-cased; punctuation dropped."""
+    return [t.lower() for t in TOKEN.findall(text)]
+
+
 def plain_number(value: float) -> str:
     """A number without trailing zeros: 1.2, 30, 0.05."""
     return f"{value:.6f}".rstrip("0").rstrip(".")

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from .base import TOKEN, LanguageProfile, scaled_number
+from .base import LanguageProfile, scaled_number, word_tokens
 
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
@@ -114,11 +114,6 @@ def content_words(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased words and numbers (a Han character counts as a word), punctuation dropped."""
-    return [t.lower() for t in TOKEN.findall(text)]
-
-
 def duplicate_key(text: str) -> tuple[str, int]:
     words = _DUPLICATE_WORD.findall(text.lower())
     return " ".join(words), len(words)
@@ -132,6 +127,6 @@ def render_amount(value: float, currency: str | None) -> str:
 ENGLISH = LanguageProfile(
     code="en", name="English", joiner=" ", word_spaces=True, budget_unit="words", heading_max=15,
     stopwords=STOPWORDS, cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en"}),
-    split_line=split_line, content_words=content_words, tokens=tokens, rouge_tokenizers={"en": None},
+    split_line=split_line, content_words=content_words, tokens=word_tokens, rouge_tokenizers={"en": None},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{} basis points",
 )

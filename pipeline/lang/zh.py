@@ -8,7 +8,7 @@ import warnings
 
 import regex
 
-from .base import TOKEN, LanguageProfile, scaled_number
+from .base import TOKEN, LanguageProfile, scaled_number, word_tokens
 
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
@@ -41,7 +41,7 @@ class CharTokenizer:
     """For rouge-score: Chinese characters one by one, Latin words and numbers whole, punctuation dropped."""
 
     def tokenize(self, text: str) -> list[str]:
-        return [t.lower() for t in TOKEN.findall(text)]
+        return word_tokens(text)
 
 
 class JiebaTokenizer:
