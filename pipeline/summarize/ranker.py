@@ -98,7 +98,8 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     })
     if shape:
         log_length = np.log(np.maximum(sizes, 1.0))
-        shared = np.array([sum(counts[w] > 1 for w in set(doc)) / len(set(doc)) if doc else 0.0 for doc in docs])
+        shared = np.array([sum(counts[w] > 1 for w in words) / len(words) if words else 0.0
+                           for words in map(set, docs)])
         values.update({
             "log_length": log_length,
             "log_length_squared": log_length ** 2 / 10,
