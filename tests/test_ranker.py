@@ -126,6 +126,20 @@ def test_hash_codes_are_pinned():
                                                                                   14076559066589966203]
 
 
+@pytest.mark.parametrize("text", [
+    "央行宣布对支农支小再贷款和再贴现额度增加2000亿元，利率下调0.25个百分点。",
+    "科创板S基金的份额转让试点扩大到ＡＢＣ基金１２月的申报😀",
+    "Apple的Q3营收为US$81.8bn，同比增长1.4%；C++和e.g. U.S.市场\u3000表现平稳",
+    "", "……——“引号”（括号）",
+])
+def test_chinese_words_are_cut_as_jieba_cuts_them(text):
+    # The Chinese ranker was trained on jieba's words (HMM off) and the summarizer cuts with jieba-rs: the words,
+    # and so the hashed features, must be the same.
+    import rjieba
+    from pipeline.lang.zh import jieba
+    assert rjieba.cut(text, hmm=False) == jieba.lcut(text, HMM=False)
+
+
 def test_scores_do_not_depend_on_the_hash_seed(example_zh):
     code = ("import sys, json; from pipeline import BilingualSummarizer; s = BilingualSummarizer({'translate': "
             "{'backend': 'none'}}); print(json.dumps([s.run(t).summary_en or s.run(t).summary_zh for t in "

