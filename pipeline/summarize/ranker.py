@@ -48,9 +48,10 @@ def code(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def mix(values: np.ndarray, salt: int) -> np.ndarray:
-    """Integer codes scrambled with a salt (a separate hash space per kind of feature), as uint64."""
-    x = (values.astype(np.uint64) ^ np.uint64(salt)) * _GOLDEN
+def mix(values: np.ndarray, salt: int | np.ndarray) -> np.ndarray:
+    """Integer codes scrambled with a salt (a separate hash space per kind of feature; one for all codes or one
+    per code), as uint64."""
+    x = (values.astype(np.uint64) ^ np.asarray(salt, dtype=np.uint64)) * _GOLDEN
     return x ^ (x >> np.uint64(29))
 
 
@@ -72,11 +73,11 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     if title_words:
         tvec = np.bincount(title_words, minlength=len(vocab)).astype(float)
         title_similarity = _unit(vectors @ (tvec / np.linalg.norm(tvec)))
-    position = np.arange(n, dtype=float)
+    places = _places(n)
     values = {
         "centrality": _unit(_pagerank(_overlap_graph(vectors))),
         "frequency": _unit(mean_count),
-        "position": _unit(1.0 / (1.0 + position)),
+        "position": places["position"],
         "title": title_similarity,
         "figures": _unit(np.array([len(FIGURE_MARK.findall(s)) for s in sents], dtype=float)),
     }
@@ -85,12 +86,8 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     centroid = vectors.sum(axis=0)
     norm = np.linalg.norm(centroid)
     sizes = np.array([lp.length(s) for s in sents], dtype=float)
-    first = (position == 0).astype(float)
+    values.update(places)
     values.update({
-        "relative_position": position / max(n - 1, 1),
-        "first": first,
-        "second": (position == 1).astype(float),
-        "last": (position == n - 1).astype(float),
         "length": _unit(np.log1p(sizes)),
         "share": sizes / max(sizes.sum(), 1.0),
         "lead_similarity": _unit(vectors @ vectors[0]),
@@ -100,17 +97,17 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
         log_length = np.log(np.maximum(sizes, 1.0))
         shared = np.array([sum(counts[w] > 1 for w in words) / len(words) if words else 0.0
                            for words in map(set, docs)])
+        marks = np.array([(len(_CLAUSE.findall(s)), bool(_COLON.search(s)), bool(_QUOTE.search(s)),
+                           len(_DIGIT.findall(s)) / max(len(s), 1)) for s in sents], dtype=float)
         values.update({
             "log_length": log_length,
             "log_length_squared": log_length ** 2 / 10,
-            "clauses": np.array([len(_CLAUSE.findall(s)) for s in sents], dtype=float),
-            "colon": np.array([bool(_COLON.search(s)) for s in sents], dtype=float),
-            "quote": np.array([bool(_QUOTE.search(s)) for s in sents], dtype=float),
-            "digits": np.array([len(_DIGIT.findall(s)) / max(len(s), 1) for s in sents]),
-            "first_log_count": first * math.log(n),
-            "position_capped": np.minimum(position, 5) / 5,
+            "clauses": marks[:, 0],
+            "colon": marks[:, 1],
+            "quote": marks[:, 2],
+            "digits": marks[:, 3],
             "shared": shared,
-            "first_shared": shared * first,
+            "first_shared": shared * places["first"],
         })
     opening = [(i, code(f"^{m.group().lower()}")) for i, s in enumerate(sents) for m in islice(TOKEN.finditer(s), 2)]
     owner = np.concatenate([owner, np.array([i for i, _ in opening], dtype=np.int64)])
@@ -118,12 +115,25 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     return values, vectors, (owner, codes)
 
 
+@lru_cache(maxsize=1024)
+def _places(n: int) -> dict[str, np.ndarray]:
+    """The features of each place among `n` sentences (the same for every document of that length: computed
+    once, read-only). `position_capped` and `first_log_count` are SHAPE features, the rest DENSE."""
+    position = np.arange(n, dtype=float)
+    first = (position == 0).astype(float)
+    places = {"position": _unit(1.0 / (1.0 + position)), "relative_position": position / max(n - 1, 1),
+              "first": first, "second": (position == 1).astype(float), "last": (position == n - 1).astype(float),
+              "first_log_count": first * math.log(n), "position_capped": np.minimum(position, 5) / 5}
+    for array in places.values():
+        array.setflags(write=False)
+    return places
+
+
 def by_lead(lexical: tuple) -> tuple:
     """The lexical codes twice: as they are, and marked as the first sentence's or another's, so that a word
     can count differently in the lead ("... held a meeting") than elsewhere."""
     owner, codes = lexical
-    marked = np.where(owner == 0, mix(codes, 1), mix(codes, 2))
-    return np.concatenate([owner, owner]), np.concatenate([codes, marked])
+    return np.concatenate([owner, owner]), np.concatenate([codes, mix(codes, np.where(owner == 0, 1, 2))])
 
 
 def buckets(lexical: tuple, dims: int) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +161,7 @@ class Ranker:
         return any(name in SHAPE for name in self.features)
 
     def score(self, values: dict[str, np.ndarray], lexical: tuple) -> np.ndarray:
-        dense = np.column_stack([values[name] for name in self.features]) @ self.dense
+        dense = self.dense @ np.array([values[name] for name in self.features])
         owner, bucket = buckets(by_lead(lexical) if self.lead_words else lexical, len(self.hashed))
         n = len(dense)
         sums = np.bincount(owner, weights=self.hashed[bucket], minlength=n)
