@@ -10,8 +10,6 @@ import regex
 
 from .base import TOKEN, LanguageProfile, scaled_number, word_tokens
 
-import rjieba
-
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
     import jieba
@@ -38,7 +36,15 @@ def content_words(text: str) -> list[str]:
     """jieba words without punctuation and stop words. They come from jieba-rs (rjieba), which cuts exactly as
     jieba does with its default dictionary and the HMM off (checked on every sentence of the shared sets and in
     the tests) in a fifteenth of the time: the summarizer cuts every sentence of every article."""
-    return [w for w in rjieba.cut(text, hmm=False) if _KEEP.search(w) and w not in STOPWORDS]
+    return [w for w in _rjieba().cut(text, hmm=False) if _KEEP.search(w) and w not in STOPWORDS]
+
+
+@lru_cache(maxsize=1)
+def _rjieba():
+    """Imported on first use: the import loads its dictionary (~0.1 s), which commands without Chinese text skip."""
+    import rjieba
+
+    return rjieba
 
 
 class CharTokenizer:
