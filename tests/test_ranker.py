@@ -107,6 +107,20 @@ def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change
         ranker.load.cache_clear()
 
 
+@pytest.mark.parametrize("sentences", [
+    ["银行股今日大涨，银行板块领涨。", "分析人士称，银行估值仍处低位，银行股有望继续走强。"],
+    ["公司发布年报，净利润同比增长三成。", "年报显示，公司营业收入增长两成，净利润创新高。"],
+])
+def test_values_equal_up_to_rounding_are_a_tie(sentences):
+    # The two sentences of a two-sentence document are exactly as similar to the whole. Rounding used to make one
+    # of them larger by 1e-16, which the 0..1 scaling turned into 0 and 1: a feature decided by the CPU.
+    from pipeline.lang import profile
+
+    values, _, _ = ranker.features(sentences, profile("zh"), None, True, True)
+    assert values["document_similarity"].tolist() == [1.0, 1.0]
+    assert ranker._unit(np.array([[0.1 + 0.2, 0.3], [0.0, 2.0]])).tolist() == [[1.0, 1.0], [0.0, 1.0]]
+
+
 def test_pagerank_solved_exactly_agrees_with_power_iteration(monkeypatch):
     rng = np.random.default_rng(0)
     sims = rng.random((40, 40))

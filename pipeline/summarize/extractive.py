@@ -11,13 +11,11 @@ import numpy as np
 from ..config import RankingWeights, SummarizeConfig
 from ..lang import LanguageProfile, profile
 from ..schema import Document, Lang, Notice, Sentence, Summary
-from .ranker import Ranker, _unit, features, for_document
+from .ranker import TIE, Ranker, _unit, features, for_document
 
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"  # the hand-set weights
 LEARNED = "bisum-ranker"  # + the learned ranker's name
-# Scores this close are a tie, whatever the CPU's rounding: the earlier sentence wins.
-TIE = 1e-9
 
 
 class ExtractiveSummarizer:

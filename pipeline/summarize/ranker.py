@@ -41,6 +41,9 @@ _DIGIT = regex.compile(r"\d")
 _QUOTE = regex.compile(r"[“”「」『』\"]")
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 SOLVE = 100  # _pagerank: largest graph solved exactly
+# Values this close (relative to their size) are a tie, whatever the CPU's rounding: equal features (_unit), equal
+# scores (the earlier sentence wins).
+TIE = 1e-9
 
 
 @lru_cache(maxsize=1 << 16)
@@ -67,32 +70,28 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     vectors = _tfidf(owner, np.fromiter((vocab[w] for d in docs for w in d), dtype=np.int64, count=len(owner)), n,
                      len(vocab))
     counts = Counter(word for doc in docs for word in set(doc))
-    mean_count = np.array([sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs])
-    title_similarity = np.zeros(n)  # 0 without a title (or one with no word of the document)
+    # Features scaled to 0..1 within the document, as the rows of one matrix; the similarities to the title, the
+    # lead and the whole document come from one product (with unscaled directions: the scaling removes the norm).
+    rows = {"centrality": _pagerank(_overlap_graph(vectors)),
+            "frequency": [sum(counts[word] for word in doc) / len(doc) if doc else 0.0 for doc in docs],
+            "figures": [len(FIGURE_MARK.findall(s)) for s in sents]}
+    directions = {}
     title_words = [vocab[w] for w in (lp.content_words(title) if title else []) if w in vocab]
-    if title_words:
-        tvec = np.bincount(title_words, minlength=len(vocab)).astype(float)
-        title_similarity = _unit(vectors @ (tvec / np.linalg.norm(tvec)))
+    if title_words:  # else 0 (no title, or one with no word of the document)
+        directions["title"] = np.bincount(title_words, minlength=len(vocab))
+    if learned:
+        sizes = np.array([lp.length(s) for s in sents], dtype=float)
+        rows["length"] = np.log1p(sizes)
+        directions.update(lead_similarity=vectors[0], document_similarity=vectors.sum(axis=0))
+    if directions:
+        rows.update(zip(directions, np.dot(vectors, np.column_stack(list(directions.values()))).T))
     places = _places(n)
-    values = {
-        "centrality": _unit(_pagerank(_overlap_graph(vectors))),
-        "frequency": _unit(mean_count),
-        "position": places["position"],
-        "title": title_similarity,
-        "figures": _unit(np.array([len(FIGURE_MARK.findall(s)) for s in sents], dtype=float)),
-    }
+    scaled = _unit(np.array(list(rows.values())))
+    values = {"position": places["position"], "title": np.zeros(n), **dict(zip(rows, scaled))}
     if not learned:
         return values, vectors, None
-    centroid = vectors.sum(axis=0)
-    norm = np.linalg.norm(centroid)
-    sizes = np.array([lp.length(s) for s in sents], dtype=float)
     values.update(places)
-    values.update({
-        "length": _unit(np.log1p(sizes)),
-        "share": sizes / max(sizes.sum(), 1.0),
-        "lead_similarity": _unit(vectors @ vectors[0]),
-        "document_similarity": _unit(vectors @ (centroid / norm)) if norm > 0 else np.ones(n),
-    })
+    values["share"] = sizes / max(sizes.sum(), 1.0)
     if shape:
         log_length = np.log(np.maximum(sizes, 1.0))
         shared = np.array([sum(counts[w] > 1 for w in words) / len(words) if words else 0.0
@@ -210,8 +209,13 @@ def _overlap_graph(vectors: np.ndarray) -> np.ndarray:
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
-    span = values.max() - values.min()
-    return (values - values.min()) / span if span > 0 else np.ones_like(values)
+    """Scaled to 0..1 (each row of a matrix on its own). Values equal up to rounding (a spread under TIE of their
+    size: the two sentences of a two-sentence document are equally similar to it, for one) become 1, so that
+    no CPU's rounding decides which of them scores 0 and which 1."""
+    low = values.min(axis=-1, keepdims=True)
+    span = values.max(axis=-1, keepdims=True) - low
+    size = np.abs(values).max(axis=-1, keepdims=True)
+    return np.divide(values - low, span, out=np.ones(values.shape), where=span > TIE * size)
 
 
 def _pagerank(sims: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
