@@ -284,7 +284,8 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
                        "articles": len(articles), "limit": limit},
         "command": "make train-ranker (python benchmarks/train_ranker.py)",
         "settings": {"labels": spec.labels, "C": c, "hash_buckets": dims, "redundancy": redundancy, "seed": SEED,
-                     "held_out_folds": f"{spec.folds} of {FOLDS} by crc32(id)"},
+                     "held_out_folds": f"{spec.folds} of {FOLDS} by crc32(id)" + (
+                         ", near duplicates in one fold (that of their smallest id)" if spec.near_duplicates else "")},
         "held_out_rouge2": {"learned": round(score, 2), "hand_set": round(baseline, 2), "articles": n_held},
     }
     out.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
