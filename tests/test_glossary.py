@@ -195,3 +195,17 @@ def test_user_terms_can_mark_ambiguous_forms(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ConfigError, match="entry 1: .*'z' is marked ambiguous or generic but is not one of"):
         load_terms(user)
+
+
+def test_chinese_words_are_jieba_words_with_the_term_forms_added():
+    # The glossary cuts with jieba-rs; its words (and so which matches start inside a word) must be jieba's, with
+    # every term form added to the dictionary at jieba's suggested frequency.
+    from pipeline.lang.zh import jieba
+
+    detector = TermDetector(load_terms())
+    tokenizer = jieba.Tokenizer()
+    for form in detector._zh:
+        tokenizer.add_word(form)
+    text = ("人民银行宣布支农支小再贷款额度增加2000亿元，科创板S基金份额转让试点扩大；获配股份的远期权益、"
+            "绿色贷款余额和LPR均有变化。ＡＢＣ公司１２月发行绿色债券😀")
+    assert [tuple(w) for w in detector.words(text)] == list(tokenizer.tokenize(text, HMM=False))

@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 
 from ..lang import profile
-from ..lang.zh import jieba
+from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
 from .context import Candidate, in_context, word_pattern
 from .terms import Term, capitals, is_acronym, load_terms
@@ -121,24 +121,28 @@ class TermDetector:
         self._cues = {lang: {idx: word_pattern(cues, profile(lang).word_spaces) for idx, term in enumerate(terms)
                              if (cues := term.cues_en if lang == "en" else term.cues_zh)}
                       for lang in ("en", "zh")}
-        self._jieba = None
+        self._words = None
         self._tagger = None
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
-        """jieba words (word, start, end) of Chinese text, with every term form in the dictionary."""
-        if self._jieba is None:
-            self._jieba = jieba.Tokenizer()
+        """jieba words (word, start, end) of Chinese text, with every term form in the dictionary (at jieba's
+        suggested frequency: enough to keep the form whole). Cut by jieba-rs, which gives jieba's words with the
+        same dictionary additions (checked in the tests) several times faster."""
+        if self._words is None:
+            self._words = jieba_rs().Jieba()
             for form in self._zh:
-                self._jieba.add_word(form)  # jieba's suggested frequency: enough to keep the form whole
-        return list(self._jieba.tokenize(text, HMM=False))
+                self._words.add_word(form, None, None)
+        return self._words.tokenize(text, "default", False)
 
     def tagged_words(self, text: str) -> list[tuple[str, str, int, int]]:
-        """(word, part of speech, start, end) with the same dictionary as `words`."""
+        """(word, part of speech, start, end) with the same dictionary as `words` (jieba's tagger)."""
         if self._tagger is None:  # built once: it reads jieba's whole dictionary
             from jieba import posseg
 
-            self.words("")
-            self._tagger = posseg.POSTokenizer(self._jieba)
+            tokenizer = jieba.Tokenizer()
+            for form in self._zh:
+                tokenizer.add_word(form)
+            self._tagger = posseg.POSTokenizer(tokenizer)
         out, pos = [], 0
         for pair in self._tagger.cut(text, HMM=False):
             out.append((pair.word, pair.flag, pos, pos + len(pair.word)))

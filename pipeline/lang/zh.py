@@ -36,12 +36,13 @@ def content_words(text: str) -> list[str]:
     """jieba words without punctuation and stop words. They come from jieba-rs (rjieba), which cuts exactly as
     jieba does with its default dictionary and the HMM off (checked on every sentence of the shared sets and in
     the tests) in a fifteenth of the time: the summarizer cuts every sentence of every article."""
-    return [w for w in _rjieba().cut(text, hmm=False) if _KEEP.search(w) and w not in STOPWORDS]
+    return [w for w in jieba_rs().cut(text, hmm=False) if _KEEP.search(w) and w not in STOPWORDS]
 
 
 @lru_cache(maxsize=1)
-def _rjieba():
-    """Imported on first use: the import loads its dictionary (~0.1 s), which commands without Chinese text skip."""
+def jieba_rs():
+    """The rjieba module, imported on first use: the import loads its dictionary (~0.1 s), which commands without
+    Chinese text skip."""
     import rjieba
 
     return rjieba
