@@ -209,3 +209,19 @@ def test_chinese_words_are_jieba_words_with_the_term_forms_added():
     text = ("人民银行宣布支农支小再贷款额度增加2000亿元，科创板S基金份额转让试点扩大；获配股份的远期权益、"
             "绿色贷款余额和LPR均有变化。ＡＢＣ公司１２月发行绿色债券😀")
     assert [tuple(w) for w in detector.words(text)] == list(tokenizer.tokenize(text, HMM=False))
+
+
+def test_a_one_letter_user_form_is_matched_by_the_one_big_alternation():
+    # Forms are tried by their first two letters; a one-letter form has no such key, and then one alternation of
+    # every form serves instead. Both ways find the same terms.
+    from pipeline.glossary.terms import Term
+
+    short = Term(en="K", zh="钾", category="custom", definition_en="x", definition_zh="y")
+    detector = TermDetector([*TERMS, short])
+    text = "Green loans and relending rose; K prices and the STAR Market too."
+    assert detector._en_by_key is None and DETECTOR._en_by_key is not None
+    def found(d):
+        return [d.terms[idx].en for _, _, idx in d.find(text, "en", context=False)]
+
+    assert found(detector) == ["green loan", "relending", "K", "STAR Market"]
+    assert found(DETECTOR) == ["green loan", "relending", "STAR Market"]

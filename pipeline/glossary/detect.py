@@ -108,14 +108,18 @@ class TermDetector:
         ordered = sorted(en_forms, key=len, reverse=True)
         explicit = frozenset(f.lower() for f in ordered)
         self._en_index = [en_forms[f] for f in ordered]
-        self._en = _alternation(ordered, explicit)
-        # The same alternation split by the first two letters of the forms (separators dropped, lower case):
-        # at a word start only the forms that can begin there are tried, so matching is linear in the text.
+        # One alternation of every form, split by the first two letters of the forms (separators dropped, lower
+        # case): at a word start only the forms that can begin there are tried, so matching is linear in the
+        # text. A user's form shorter than two letters has no such key: then the one big alternation serves.
         by_key: dict[str, list[int]] = {}
         for k, form in enumerate(ordered):
             by_key.setdefault(_key(form), []).append(k)
-        self._en_by_key = None if any(len(key) < 2 for key in by_key) else {
-            key: (_alternation([ordered[k] for k in ks], explicit), ks) for key, ks in by_key.items()}
+        if any(len(key) < 2 for key in by_key):
+            self._en, self._en_by_key = _alternation(ordered, explicit), None
+        else:
+            self._en = None
+            self._en_by_key = {key: (_alternation([ordered[k] for k in ks], explicit), ks)
+                               for key, ks in by_key.items()}
         self._zh = forms["zh"]
         self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
         self._cues = {lang: {idx: word_pattern(cues, profile(lang).word_spaces) for idx, term in enumerate(terms)
@@ -189,9 +193,9 @@ class TermDetector:
         return out
 
     def _find_spaced(self, text: str) -> list[Candidate]:
-        """Leftmost-longest, non-overlapping matches of the forms, as `self._en.finditer` finds them, trying at
-        each word start only the forms whose first two letters fit."""
-        if self._en_by_key is None:  # a user's form shorter than two letters: the one big alternation
+        """Leftmost-longest, non-overlapping matches of the forms, as the one big alternation finds them, trying
+        at each word start only the forms whose first two letters fit."""
+        if self._en_by_key is None:
             return [replace(self._en_index[m.lastindex - 1], start=m.start(), end=m.end())
                     for m in self._en.finditer(text)]
         out, end = [], 0
