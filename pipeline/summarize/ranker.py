@@ -69,7 +69,8 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     owner = np.repeat(np.arange(n), [len(d) for d in docs])
     vectors = _tfidf(owner, np.fromiter((vocab[w] for d in docs for w in d), dtype=np.int64, count=len(owner)), n,
                      len(vocab))
-    counts = Counter(word for doc in docs for word in set(doc))
+    word_sets = [set(doc) for doc in docs]
+    counts = Counter(word for words in word_sets for word in words)
     # Features scaled to 0..1 within the document, as the rows of one matrix; the similarities to the title, the
     # lead and the whole document come from one product (with unscaled directions: the scaling removes the norm).
     rows = {"centrality": _pagerank(_overlap_graph(vectors)),
@@ -95,7 +96,7 @@ def features(sents: list[str], lp: LanguageProfile, title: str | None, learned: 
     if shape:
         log_length = np.log(np.maximum(sizes, 1.0))
         shared = np.array([sum(counts[w] > 1 for w in words) / len(words) if words else 0.0
-                           for words in map(set, docs)])
+                           for words in word_sets])
         marks = np.array([(len(_CLAUSE.findall(s)), bool(_COLON.search(s)), bool(_QUOTE.search(s)),
                            len(_DIGIT.findall(s)) / max(len(s), 1)) for s in sents], dtype=float)
         values.update({
