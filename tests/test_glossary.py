@@ -182,6 +182,26 @@ def test_unknown_terms_are_listed_as_unverified_candidates():
     assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "数字化转型贷款"]
 
 
+def test_chinese_discovery_tags_only_the_runs_that_hold_a_head_word(monkeypatch):
+    from pipeline.glossary.discover import _ZH_BLOCK, discover
+
+    text = "今年经济平稳增长，市场预期稳定。\n银行推出技术改造再贷款 ABC数字化转型贷款！消费回暖。"
+    # jieba's tagger cuts each run on its own, so tagging a run gives the words that tagging the text gives there
+    whole = DETECTOR.tagged_words(text)
+    for run in _ZH_BLOCK.finditer(text):
+        inside = [(w, f, s - run.start(), e - run.start()) for w, f, s, e in whole
+                  if run.start() <= s and e <= run.end()]
+        assert DETECTOR.tagged_words(run.group()) == inside
+    tagged = []
+    real = DETECTOR.tagged_words
+    monkeypatch.setattr(DETECTOR, "tagged_words", lambda run: tagged.append(run) or real(run))
+    candidates = discover(text, "zh", split_sentences(text, "zh"), DETECTOR)
+    assert tagged == ["银行推出技术改造再贷款", "ABC数字化转型贷款"]
+    assert [(c.term, c.contexts) for c in candidates] == [
+        ("技术改造再贷款", ["银行推出技术改造再贷款 ABC数字化转型贷款！"]),
+        ("数字化转型贷款", ["银行推出技术改造再贷款 ABC数字化转型贷款！"])]
+
+
 def test_user_terms_can_mark_ambiguous_forms(tmp_path):
     from pipeline.errors import ConfigError
 

@@ -38,6 +38,8 @@ ZH_HEADS = ("贷款", "信贷", "基金", "债券", "债", "工具", "利率", "
 # pronouns, numerals, measure words, punctuation, localisers, time words.
 _ZH_NOT_MODIFIER = ("v", "c", "p", "u", "r", "m", "q", "x", "f", "t")
 _ZH_WORD = regex.compile(r"^\p{Han}{2,}$")
+_ZH_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._]+")  # the runs jieba's tagger cuts independently
+_ZH_HEAD = regex.compile("|".join(ZH_HEADS))
 _ZH_STOP = frozenset("进一步 相关 有关 各类 各项 一批 部分 全部 主要 重点 其中 以及 我国 国内 今年 去年 目前 此次".split())
 
 
@@ -97,16 +99,19 @@ def _english(text: str):
 
 
 def _chinese(text: str, detector: TermDetector):
-    """2-3 word noun compounds (jieba part of speech) ending in a finance head word, line by line (jieba
-    splits at line breaks anyway; memory stays per line)."""
+    """2-3 word noun compounds (jieba part of speech) ending in a finance head word. jieba's tagger cuts each run
+    of Han letters, ASCII letters and digits on its own, so only the runs that hold a head word are tagged (the
+    same words as tagging the whole text; memory stays per run)."""
     last_end = -1
-    for line in regex.finditer(r"[^\n]+", text):
-        for start, end in _chinese_line(line.group(), detector, last_end - line.start()):
-            yield line.start() + start, line.start() + end
-            last_end = line.start() + end
+    for block in _ZH_BLOCK.finditer(text):
+        if not _ZH_HEAD.search(block.group()):
+            continue
+        for start, end in _chinese_block(block.group(), detector, last_end - block.start()):
+            yield block.start() + start, block.start() + end
+            last_end = block.start() + end
 
 
-def _chinese_line(text: str, detector: TermDetector, last_end: int):
+def _chinese_block(text: str, detector: TermDetector, last_end: int):
     words = detector.tagged_words(text)
     for i, (word, flag, _, end) in enumerate(words):
         if not word.endswith(ZH_HEADS):
