@@ -114,12 +114,12 @@ class TermDetector:
         by_key: dict[str, list[int]] = {}
         for k, form in enumerate(ordered):
             by_key.setdefault(_key(form), []).append(k)
+        self._en_forms, self._explicit = ordered, explicit
         if any(len(key) < 2 for key in by_key):
             self._en, self._en_by_key = _alternation(ordered, explicit), None
-        else:
-            self._en = None
-            self._en_by_key = {key: (_alternation([ordered[k] for k in ks], explicit), ks)
-                               for key, ks in by_key.items()}
+        else:  # each key's alternation is compiled when a text first needs it (start-up: most are never used)
+            self._en, self._en_by_key = None, by_key
+        self._en_patterns: dict[str, regex.Pattern] = {}
         self._zh = forms["zh"]
         self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
         self._cues = {lang: {idx: word_pattern(cues, profile(lang).word_spaces) for idx, term in enumerate(terms)
@@ -201,12 +201,20 @@ class TermDetector:
         out, end = [], 0
         for start in _WORD_START.finditer(text):
             p = start.start()
-            entry = self._en_by_key.get(_key(text[p:p + 40])) if p >= end else None
-            hit = entry[0].match(text, p) if entry is not None else None
+            key = _key(text[p:p + 40]) if p >= end else None
+            ks = self._en_by_key.get(key) if key is not None else None
+            hit = self._key_pattern(key, ks).match(text, p) if ks is not None else None
             if hit is not None:
-                out.append(replace(self._en_index[entry[1][hit.lastindex - 1]], start=hit.start(), end=hit.end()))
+                out.append(replace(self._en_index[ks[hit.lastindex - 1]], start=hit.start(), end=hit.end()))
                 end = hit.end()
         return out
+
+    def _key_pattern(self, key: str, ks: list[int]) -> regex.Pattern:
+        """The alternation of the forms `ks` (those starting with `key`), compiled once."""
+        pattern = self._en_patterns.get(key)
+        if pattern is None:
+            pattern = self._en_patterns[key] = _alternation([self._en_forms[k] for k in ks], self._explicit)
+        return pattern
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
         """Terms of `source` whose glossary form in the target language is absent from `translation`."""
