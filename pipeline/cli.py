@@ -246,9 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="One output line per input record, in input order; bad records become error "
                                    "records {id, error: {code, message}}. Exit 0: all done; 3: some records failed; "
                                    "2: the run failed.")
-    p.add_argument("--input", type=_path, required=True,
+    p.add_argument("-i", "--input", type=_path, required=True,
                    help="JSONL, CSV/TSV, parquet, a datasets folder (save_to_disk) or a folder of .txt files")
-    p.add_argument("--output", type=_path, required=True,
+    p.add_argument("-o", "--output", type=_path, required=True,
                    help="JSONL file to write (with --output-format parquet: a folder of parquet shards)")
     p.add_argument("--output-format", choices=["jsonl", "parquet"], default="jsonl",
                    help="jsonl (default): one line per record; parquet: shards of 1,000 records with id, "
@@ -258,8 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_at_least_one, default=1, help="processes running the pipeline (default: 1)")
     p.add_argument("--limit", type=_at_least_one, help="only the first K input records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--id-field", default="id", help="id column (default: id; missing ids get a stable hash)")
-    p.add_argument("--text-field", default="text", help="text column (default: text)")
+    p.add_argument("--id-column", "--id-field", dest="id_field", default="id",
+                   help="id column (default: id; missing ids get a stable hash)")
+    p.add_argument("--text-column", "--text-field", dest="text_field", default="text",
+                   help="text column (default: text)")
     p.add_argument("--batch-size", type=_at_least_one,
                    help="records per pipeline call (default: the largest model batch_size of the config, else 16)")
     ray = p.add_argument_group("engine", "local processes (default) or Ray Data (bisum[ray]: a local Ray, or a cluster)")
@@ -282,8 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="One merged glossary over all files, with counts and the articles they occur in.")
     p.add_argument("files", type=_path, nargs="+", help=".txt files, or record files (JSONL/CSV/parquet/datasets folder)")
     p.add_argument("--terms", type=_path, help="YAML file of your own terms, extending or overriding the shipped base")
-    p.add_argument("--text-column", default="text", help="text column of record files (default: text)")
-    p.add_argument("--id-column", default="id", help="id column of record files (default: id)")
+    p.add_argument("--text-column", "--text-field", default="text",
+                   help="text column of record files (default: text)")
+    p.add_argument("--id-column", "--id-field", default="id", help="id column of record files (default: id)")
     p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
     p.set_defaults(func=cmd_glossary)
 

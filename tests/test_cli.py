@@ -146,6 +146,17 @@ def test_help_for_every_subcommand(capsys):
         assert done.value.code == 0 and "usage: bisum " + sub in capsys.readouterr().out
 
 
+def test_column_options_are_spelled_alike_in_every_command():
+    from pipeline.cli import build_parser
+
+    parse = build_parser().parse_args
+    long = parse(["batch", "--input", "a.csv", "--output", "o.jsonl", "--id-column", "doc", "--text-column", "body"])
+    short = parse(["batch", "-i", "a.csv", "-o", "o.jsonl", "--id-field", "doc", "--text-field", "body"])
+    assert vars(long) == vars(short) and (long.id_field, long.text_field) == ("doc", "body")
+    glossary = parse(["glossary", "a.csv", "--id-field", "doc", "--text-field", "body"])
+    assert (glossary.id_column, glossary.text_column) == ("doc", "body")
+
+
 def test_clean_diff(article_file):
     code, out, _ = run_cli("clean", str(article_file), "--diff")
     assert code == 0 and "edits" in out and "flagged" in out
