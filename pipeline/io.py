@@ -163,7 +163,13 @@ def _article(row: dict, line_id: str, id_field: str, text_field: str, title_fiel
     rid = safe_id(row.get(id_field))
     text = row.get(text_field)
     if text is None:
-        return RecordError(f"field '{text_field}' is missing", record=rid or line_id, code="missing_text")
+        if text_field in row:
+            problem = f"field '{text_field}' is null"
+        else:  # most often the text sits under another name: say which names the record has
+            names = ", ".join(repr(str(k)[:40]) for k in list(row)[:8]) + (", ..." if len(row) > 8 else "")
+            problem = (f"field '{text_field}' is missing (the record has {names or 'no fields'}; "
+                       "--text-column / text_field names the text column)")
+        return RecordError(problem, record=rid or line_id, code="missing_text")
     if not isinstance(text, str):
         return RecordError(f"field '{text_field}' is a {type(text).__name__}, not a string",
                            record=rid or line_id, code="bad_text_type")

@@ -60,7 +60,23 @@ def test_every_kind_of_bad_record_gives_one_error_line(tmp_path):
                      "binary_text", "too_long", "html_input", "duplicate_id", "unsupported_language", "ok", "ok"]
     assert lines[1]["id"] == "in.jsonl:2" and lines[13]["id"].startswith("sha1-")
     assert all(line["error"]["message"] for line in lines if "error" in line)
+    assert lines[2]["error"]["message"] == ("record 'no-text': field 'text' is missing (the record has 'id'; "
+                                            "--text-column / text_field names the text column)")
     assert stats.exit_code == EXIT_RECORDS_FAILED
+
+
+def test_a_missing_text_column_names_the_columns_there_are(tmp_path):
+    from pipeline.io import iter_records
+
+    csv = tmp_path / "in.csv"
+    csv.write_text("doc,body\nx1,Rates fell.\n", encoding="utf-8")
+    nulls = tmp_path / "in.jsonl"
+    nulls.write_text('{"id": "n", "text": null}\n', encoding="utf-8")
+    (wrong,), (null,) = list(iter_records(csv)), list(iter_records(nulls))
+    assert (wrong.code, wrong.record) == ("missing_text", "in.csv:1") and "has 'doc', 'body';" in str(wrong)
+    assert (null.code, str(null)) == ("missing_text", "record 'n': field 'text' is null")
+    (article,) = iter_records(csv, id_field="doc", text_field="body")
+    assert (article.id, article.text) == ("x1", "Rates fell.")
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet", "dataset", "txt"])
