@@ -302,7 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ref-column", default="summary", help="reference column (default: summary)")
     p.add_argument("--source-column", default="article", help="source column (default: article)")
     p.add_argument("--id-column", default="id", help="id column joining the tables (default: id)")
-    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="language of the summaries")
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
+                   help="language scored (default auto: that of most references); references in the other "
+                        "language are left out, with a note")
     p.add_argument("--rounds", type=_rounds, default=1000, help="bootstrap resamples, 1 to 100,000 (default: 1000)")
     p.add_argument("--seed", type=_seed, default=0, help="bootstrap seed, 0 or more (default: 0)")
     p.add_argument("--out", type=_path, help="folder for report.md, report.csv, report.json and report.png")

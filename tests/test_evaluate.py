@@ -148,6 +148,33 @@ def test_missing_and_duplicate_ids_are_named(tmp_path):
         evaluate([*({"id": r["id"], "summary": "x"} for r in REFS), {"id": "zz", "summary": "x"}], refs)
 
 
+def test_references_in_two_languages_are_scored_one_language_at_a_time():
+    zh = {"id": "z", "summary": "绿色贷款余额达到1.2万亿元，同比增长33%。", "article": "绿色贷款余额达到1.2万亿元，同比增长33%。"}
+    refs = [*REFS, zh]
+    preds = [{"id": r["id"], "summary_en": r["summary"] if r["id"] != "z" else None,
+              "summary_zh": r["summary"] if r["id"] == "z" else None} for r in refs]
+    english = evaluate(preds, refs, rounds=50)
+    assert (english.lang, english.pairs) == ("en", 3)
+    assert english.systems[0].scores["rouge1_f"].value == pytest.approx(100.0)
+    assert "1 of 4 references are not in en ('z'): left out of this report; score them with lang / --lang zh" \
+        in english.notes
+    chinese = evaluate(preds, refs, lang="zh", rounds=50)
+    assert (chinese.lang, chinese.pairs) == ("zh", 1)
+    assert chinese.systems[0].scores["rouge1_f (char)"].value == pytest.approx(100.0)
+    assert any("3 of 4 references are not in zh ('a', 'b', 'c')" in n for n in chinese.notes)
+    with pytest.raises(InputError, match="no reference is in zh \\(they are in en\\)"):
+        evaluate(preds, REFS, lang="zh")
+
+
+def test_a_prediction_without_a_summary_is_scored_empty_and_counted():
+    preds = [{"id": "a", "summary_en": REFS[0]["summary"]}, {"id": "b", "summary_en": None}, {"id": "c"}]
+    report = evaluate(preds, REFS, rounds=50)
+    assert [a["rouge1_f"] for a in report.systems[0].articles] == [pytest.approx(100.0), 0.0, 0.0]
+    assert any("2 predictions have no 'summary_en' ('b', 'c'" in n for n in report.notes)
+    with pytest.raises(InputError, match="record 'b' has int in 'summary_en'"):
+        evaluate([preds[0], {"id": "b", "summary_en": 5}, preds[2]], REFS)
+
+
 def test_parquet_and_datasets_inputs(tmp_path):
     import datasets
 

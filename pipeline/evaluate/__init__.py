@@ -90,12 +90,8 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     ref_rows = read_table(references, id_column)
     ids = list(ref_rows)
     refs = column(ref_rows, label(references), ref_column, ids)
-    if lang == "auto":
-        try:
-            lang = detect_language(" ".join(refs[:50]))
-        except InputError as exc:
-            raise InputError(f"cannot tell the language of the references ({exc.message}): pass lang / --lang") from None
     notes: list[str] = []
+    lang, ids, refs = _one_language(lang, ids, refs, notes)
     source_texts = _sources(ref_rows, ids, references, sources, source_column, id_column, notes)
     detector = detector_for(None) if glossary and source_texts else None
     idx = resamples(len(ids), rounds, seed)
@@ -109,7 +105,11 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
         failed = sum(is_error_record(rows[i]) for i in ids if i in rows)
         if failed:
             notes.append(f"{name}: {failed} predictions are error records of `bisum batch`, scored as empty summaries")
-        preds = column(rows, label(table), chosen, ids)
+        absent = [i for i in ids if i in rows and not is_error_record(rows[i]) and rows[i].get(chosen) is None]
+        if absent:
+            notes.append(f"{name}: {len(absent)} predictions have no '{chosen}' ({_some(absent)}; `bisum batch` "
+                         "says why in their warnings), scored as empty summaries")
+        preds = column(rows, label(table), chosen, ids, missing_is_empty=True)
         checks = _faithfulness(preds, source_texts, detector, lang)
         cols = _columns(preds, refs, source_texts, lang, checks)
         columns.append(cols)
@@ -122,6 +122,38 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     ]
     levels = list(scorers(lang))
     return EvalReport(lang, len(ids), levels, reports, comparisons, notes, rounds, seed)
+
+
+def _one_language(lang: str, ids: list[str], refs: list[str], notes: list[str]) -> tuple[str, list[str], list[str]]:
+    """The language scored (`lang`, or with "auto" that of most references; on a tie the first one's) and the
+    references in it. References in the other language are left out with a note saying how to score them; one
+    whose language cannot be told (no letters) stays."""
+    found = []
+    for text in refs:
+        try:
+            found.append(detect_language(text))
+        except InputError:
+            found.append(None)
+    told = [x for x in found if x is not None]
+    if lang == "auto":
+        if not told:
+            raise InputError("cannot tell the language of the references (no English or Chinese letters): "
+                             "pass lang / --lang")
+        lang = max(dict.fromkeys(told), key=told.count)  # first seen wins a tie
+    keep = [k for k, x in enumerate(found) if x in (None, lang)]
+    if len(keep) < len(ids):
+        other = [ids[k] for k, x in enumerate(found) if x not in (None, lang)]
+        others = sorted({x for x in found if x not in (None, lang)})
+        if not keep:
+            raise InputError(f"no reference is in {lang} (they are in {', '.join(others)}): pass lang / --lang "
+                             f"{others[0]}")
+        notes.append(f"{len(other)} of {len(ids)} references are not in {lang} ({_some(other)}): left out of this "
+                     f"report; score them with lang / --lang {' or '.join(others)}")
+    return lang, [ids[k] for k in keep], [refs[k] for k in keep]
+
+
+def _some(ids: list[str], shown: int = 3) -> str:
+    return ", ".join(repr(i) for i in ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _is_row_list(value) -> bool:

@@ -38,9 +38,11 @@ def read_table(source, id_column: str = "id") -> dict[str, dict]:
     return rows
 
 
-def column(rows: dict[str, dict], name: str, column_name: str, ids: list[str]) -> list[str]:
+def column(rows: dict[str, dict], name: str, column_name: str, ids: list[str],
+           missing_is_empty: bool = False) -> list[str]:
     """The text in `column_name` for each id; every id must be there with a string (an error record of
-    `bisum batch` counts as an empty text: the system produced nothing for that article)."""
+    `bisum batch` counts as an empty text: the system produced nothing for that article; so does a missing or
+    null value with `missing_is_empty`, for predictions)."""
     out = []
     for rid in ids:
         row = rows.get(rid)
@@ -50,6 +52,8 @@ def column(rows: dict[str, dict], name: str, column_name: str, ids: list[str]) -
             out.append("")
             continue
         value = row.get(column_name)
+        if value is None and missing_is_empty:
+            value = ""
         if not isinstance(value, str):
             got = "nothing" if value is None else type(value).__name__
             raise InputError(f"{name}: record {rid!r} has {got} in '{column_name}', not a text")
