@@ -16,9 +16,17 @@ def terminal(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text.replace("\r\n", "\n"))
 
 
+# Markdown syntax that input could use to make live links and images ([x](javascript:...), ![](tracker)), code
+# or emphasis anywhere, and headings or lists at a line start (when a space follows the marker).
+_MD_INLINE = regex.compile(r"[\\`*_\[\]~]")
+_MD_LINE_START = regex.compile(r"(?m)^([ \t]*)(#+|[-+=]|\d+[.)])(?=[ \t]|$)")  # ">" is escaped as HTML
+
+
 def markdown(text: str) -> str:
-    """`text` safe inside Markdown prose: no live HTML, no control characters."""
-    return html.escape(terminal(text), quote=False)
+    """`text` safe inside Markdown prose: no live HTML or Markdown syntax (each such character backslash-escaped,
+    which renders as the character itself), no control characters."""
+    text = _MD_INLINE.sub(r"\\\g<0>", html.escape(terminal(text), quote=False))
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", text)
 
 
 def markdown_cell(text: str) -> str:

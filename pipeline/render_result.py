@@ -35,8 +35,9 @@ def to_markdown(result: Result) -> str:
     """Markdown with everything that came from the input escaped (no live HTML, no broken tables)."""
     md, cell = markdown, markdown_cell
     out = [f"# {md(result.id)}", "", f"Source language: **{result.source_lang}**", "", "## English summary", "",
-           md(result.summary_en or f"_{_missing(result, 'en')}_"), "", "## Chinese summary", "",
-           md(result.summary_zh or f"_{_missing(result, 'zh')}_"), "", "## Glossary", "",
+           md(result.summary_en) if result.summary_en else f"_{md(_missing(result, 'en'))}_", "",
+           "## Chinese summary", "",
+           md(result.summary_zh) if result.summary_zh else f"_{md(_missing(result, 'zh'))}_", "", "## Glossary", "",
            "| English | Chinese | Category | Occurrences |", "|---|---|---|---|"]
     out += [f"| {cell(g.term_en)} | {cell(g.term_zh)} | {cell(g.category)} | {len(g.occurrences)} |"
             for g in result.glossary]

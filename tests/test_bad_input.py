@@ -174,6 +174,22 @@ def test_markdown_output_escapes_input(tmp_path, capsys):
     assert "<b>" not in out and "a\\|&lt;b&gt;" in out
 
 
+def test_markdown_output_has_no_live_syntax_from_input(tmp_path, capsys):
+    from markdown_it import MarkdownIt  # rich's Markdown parser (CommonMark)
+
+    evil = ("See [the filing](javascript:alert(1)) and ![chart](http://tracker.example/p.png) on *page* `2`.\n"
+            "# Not a heading\n- not a list\n1. not a list\n<b>bold</b> ~~gone~~ a_b_c")
+    path = _text_file(tmp_path, GOOD_EN + "\n\n" + evil)
+    assert main(["summarize", path, "--format", "md", "--id", "[id](javascript:x)"]) == 0
+    html_out = MarkdownIt("commonmark").enable("strikethrough").render(capsys.readouterr().out)
+    assert html_out.count("<h1>") == 1 and "<a " not in html_out and "<img" not in html_out
+    cleaned = html_out.split("<h2>Cleaned text</h2>")[1].split("<h2>")[0]  # the input, as the reader sees it
+    assert "[the filing](javascript:alert(1))" in cleaned and "![chart](http://tracker.example/p.png)" in cleaned
+    for tag in ("<em>", "<code>", "<s>", "<b>", "<ul>", "<ol>", "<h1>"):
+        assert tag not in cleaned, tag
+    assert "# Not a heading" in cleaned and "a_b_c" in cleaned and "*page*" in cleaned
+
+
 @pytest.mark.parametrize("residue", ["Ta .", "It is .", "Ne .", "It was not ."])
 def test_residue_with_a_space_before_the_period_is_removed(residue):
     result = pipeline.summarize(f"The bank cut rates on Monday. {residue} Loans to small firms rose sharply.")
