@@ -54,6 +54,10 @@ def test_us_uk_senses_are_explained():
     ("an outstanding loan and two NPLs", [("outstanding loan", "outstanding loans"), ("NPLs", "non-performing loan")]),
     # a number form that another entry lists is that entry's: "US Treasury" is not "US Treasuries"
     ("the US Treasury sold US Treasuries", [("US Treasury", "US Treasury"), ("US Treasuries", "US Treasuries")]),
+    # a trading board named the way translations name it is that market, not a company's board of directors
+    ("Chip makers listed on the STAR board raised 5 billion yuan from investors.", [("STAR board", "STAR Market")]),
+    ("Firms moved from the SME board and the Growth Enterprise Market to the main board listing.",
+     [("SME board", "SME Board"), ("Growth Enterprise Market", "ChiNext"), ("main board", "main board")]),
 ])
 def test_english_detection(text, expected):
     assert found(text) == expected
