@@ -66,7 +66,9 @@ _SCRIPT = regex.compile(r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>|&lt;(script|st
 _ENCODED_TAG = regex.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s(?:(?!&[lg]t;)[^<>])*)?/?&gt;")
 
 _ENTITY = regex.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
-_ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+# Invisible characters: zero-width spaces and joiners, the BOM, and bidirectional marks and overrides (they can
+# reorder what a reader sees; English and Chinese text never needs them).
+_ZERO_WIDTH = regex.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+")
 _SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f]")
 _TRAILING = regex.compile(r"[ \t\u00a0]+(?=\n|$)")
 _BLANK_LINES = regex.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")

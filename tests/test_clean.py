@@ -36,6 +36,7 @@ def test_legitimate_short_sentences_are_kept(text):
     ("The bank です said profit rose.\n", "The bank said profit rose.\n", "stray_script.kana"),
     ("The bank said   profit rose.\n", "The bank said profit rose.\n", "whitespace.run"),
     ("The bank said profit rose.\u200b\n", "The bank said profit rose.\n", "whitespace.zero_width"),
+    ("Rates fell 5%.\u202e Loans\u200f rose.\n", "Rates fell 5%. Loans rose.\n", "whitespace.zero_width"),  # bidi
     ("Sales at the cafÃ© chain rose.\n", "Sales at the café chain rose.\n", "encoding"),
     ("Net profit rose 12 percent to 3.4 billion yuan. Net profit rose 12 percent to 3.4 billion yuan.\n",
      "Net profit rose 12 percent to 3.4 billion yuan.\n", "duplicate.sentence"),
