@@ -46,12 +46,41 @@ def read_text_file(path: str | Path, max_chars: int = MAX_CHARS) -> str:
     if len(data) > limit:
         raise InputError(f"{name}: more than {max_chars:,} characters (setting input.max_chars)", code="too_long")
     try:
-        text = data.decode("utf-8-sig")
+        text = decode(data)
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from None
+        raise EncodingError(f"{name}: {exc.reason}") from None
     if not text.strip():
         raise EmptyTextError(f"{name}: the text is empty")
     return text
+
+
+_CONVERT = "convert it to UTF-8 (Chinese text saved as GBK: iconv -f GB18030 -t UTF-8)"
+# What a file that is not text usually is, by its first bytes.
+_NOT_TEXT = ((b"\x1f\x8b", "a gzip file: decompress it first"),
+             (b"PK\x03\x04", "a ZIP archive (also .docx / .xlsx): extract or export the text first"),
+             (b"%PDF", "a PDF: extract its text first"))
+
+
+def decode(data: bytes) -> str:
+    """Text of a file's bytes: UTF-8 (a byte-order mark dropped), or UTF-16 / UTF-32 when a byte-order mark says
+    so. Anything else raises UnicodeDecodeError whose `reason` says what the bytes look like and what to do."""
+    kind = next((what for magic, what in _NOT_TEXT if data.startswith(magic)), None)
+    if kind is not None:
+        raise UnicodeDecodeError("utf-8", data, 0, 1, f"not text but {kind}")
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise UnicodeDecodeError(codec, data, exc.start, exc.end, f"not valid {codec.upper()} although "
+                                         f"it starts with a {codec.upper()} byte-order mark; {_CONVERT}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
+                                 f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+                                 f"{_CONVERT}") from None
 
 
 def stable_id(text: str) -> str:
@@ -117,6 +146,8 @@ def check_source(source: str | Path) -> Path:
         raise InputError(f"{p}: no such file or folder")
     if not p.is_file():
         raise InputError(f"{p}: not a regular file or folder (a device or a pipe cannot be read as a table)")
+    if p.suffix.lower() in (".gz", ".bz2", ".xz", ".zst", ".zip"):
+        raise InputError(f"{p}: compressed input cannot be read: decompress it first")
     if p.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"{p}: unsupported input format '{p.suffix.lower()}' (use .jsonl, .csv, .tsv, .parquet, "
                          "a datasets folder or a folder of .txt files)")
@@ -214,7 +245,7 @@ def _csv(p: Path, delimiter: str):
                     continue
                 yield line_id, row
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start})") from None
+        raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start}); {_CONVERT}") from None
 
 
 def _readable(p: Path, what: str, load):
@@ -270,9 +301,9 @@ def _txt_folder(p: Path, id_field: str, text_field: str):
         raise InputError(f"{p}: folder has no .txt files and is not a saved dataset")
     for f in files:
         try:
-            text = f.read_bytes().decode("utf-8-sig")
+            text = decode(f.read_bytes())
         except UnicodeDecodeError as exc:
-            yield f.name, RecordError(f"not valid UTF-8 (byte {exc.start})", record=f.stem, code="not_utf8")
+            yield f.name, RecordError(exc.reason, record=f.stem, code="not_utf8")
             continue
         except OSError as exc:
             yield f.name, RecordError(f"cannot read: {exc.strerror or type(exc).__name__}", record=f.stem,

@@ -1,3 +1,4 @@
+import gzip
 import json
 import subprocess
 import sys
@@ -43,6 +44,10 @@ def _write(path, data: bytes):
     ("empty", "the text is empty"),
     ("dir", "is a directory"),
     ("binary", "not valid UTF-8"),
+    ("gbk", "not valid UTF-8 (byte 0: b'\\xd1'); convert it to UTF-8 (Chinese text saved as GBK: iconv"),
+    ("gzip", "not text but a gzip file: decompress it first"),
+    ("pdf", "not text but a PDF: extract its text first"),
+    ("gzip_table", "compressed input cannot be read: decompress it first"),
     ("missing", "no such file"),
     ("unknown_key", "unknown config key 'summarize.bogus'"),
     ("missing_config", "config file not found"),
@@ -52,6 +57,11 @@ def test_bad_input_one_line_error(case, pattern, tmp_path, article_file, capsys)
         "empty": ["summarize", _write(tmp_path / "e.txt", b"  \n")],
         "dir": ["summarize", str(tmp_path)],
         "binary": ["summarize", _write(tmp_path / "b.txt", b"Bank \xff\xfe profit")],
+        "gbk": ["summarize", _write(tmp_path / "g.txt", "央行降准。".encode("gb18030"))],
+        "gzip": ["summarize", _write(tmp_path / "z.txt", gzip.compress(b"The bank cut rates."))],
+        "pdf": ["summarize", _write(tmp_path / "p.txt", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj")],
+        "gzip_table": ["batch", "-i", _write(tmp_path / "a.jsonl.gz", gzip.compress(b'{"text": "x"}\n')),
+                       "-o", str(tmp_path / "out.jsonl")],
         "missing": ["summarize", str(tmp_path / "nope.txt")],
         "unknown_key": ["summarize", str(article_file), "--config",
                         _write(tmp_path / "c.yaml", b"summarize:\n  bogus: 1\n")],
@@ -60,6 +70,14 @@ def test_bad_input_one_line_error(case, pattern, tmp_path, article_file, capsys)
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and pattern in err and err.startswith("bisum: error [")
+
+
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path, capsys):
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        data = ("\ufeff" if codec.endswith("-be") else "") + "The central bank cut rates. Loans to small firms rose."
+        path = _write(tmp_path / f"{codec}.txt", data.encode(codec))
+        assert main(["clean", path]) == 0
+        assert capsys.readouterr().out.strip() == "The central bank cut rates. Loans to small firms rose."
 
 
 def test_stdin_and_module_entry_point(example_zh):
