@@ -23,10 +23,13 @@ def _summarizer(args):
 
 
 def cmd_summarize(args) -> int:
-    from .io import read_text_file, stable_id
+    from .io import TABLE_SUFFIXES, read_text_file, stable_id
     from .render_result import to_markdown, to_text
     from .schema import Article
 
+    if Path(args.file).suffix.lower() in TABLE_SUFFIXES:
+        raise InputError(f"{args.file} is a table of records, not one article: summarize it with "
+                         f"`bisum batch -i {args.file} -o results.jsonl`")
     summarizer = _summarizer(args)
     text = read_text_file(args.file, summarizer.config.input.max_chars)
     article_id = args.id or (Path(args.file).stem if args.file != "-" else stable_id(text))
