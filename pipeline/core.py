@@ -14,9 +14,9 @@ from .gate import admit, admit_title
 from .glossary import provenance as glossary_provenance
 from .glossary.detect import detector_for
 from .glossary.discover import discover
-from .lang import OUTPUT_LANGS, detect_language
+from .lang import OUTPUT_LANGS, detect_language, profile
 from .models import set_threads
-from .schema import Article, CleanResult, Document, Provenance, Result, Sentence, Summary
+from .schema import Article, CleanResult, Document, Notice, Provenance, Result, Sentence, Summary
 from .segment import split_sentences
 from .summarize import SummarizeStage
 from .translate import TranslateStage
@@ -101,11 +101,19 @@ class BilingualSummarizer:
 
     def _summarize(self, work: list[_Work]) -> None:
         start = time.perf_counter()
-        summaries = self.summarize_stage.run([Document(sentences=w.sentences, lang=w.lang, exclude=w.flagged,
-                                                       title=w.article.title) for w in work])
+        # Flagged sentences are left out of the summary, unless nothing else is left to summarize.
+        only_flagged = [bool(w.flagged) and all(s.index in w.flagged or profile(w.lang).is_heading(s.text)
+                                                for s in w.sentences) for w in work]
+        summaries = self.summarize_stage.run([
+            Document(sentences=w.sentences, lang=w.lang, exclude=set() if fallback else w.flagged,
+                     title=w.article.title) for w, fallback in zip(work, only_flagged)])
         share = round((time.perf_counter() - start) / max(len(work), 1), 4)
-        for w, summary in zip(work, summaries):
+        for w, summary, fallback in zip(work, summaries, only_flagged):
             w.timings["summarize"] = share
+            if fallback and summary.text:
+                summary = summary.model_copy(update={"notices": [*summary.notices, Notice.about(
+                    "flagged_only", summary.field, "every sentence left is flagged as suspicious (see flags): the "
+                    "summary is made of them")]})
             w.summaries[w.lang] = summary
 
     def _translate(self, work: list[_Work], target: str) -> None:

@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
 # warning code -> what it means: `warning_details` of the output carries {code, field, message}.
 WARNINGS: dict[str, str] = {
     "no_sentences": "no sentence left to summarize after cleaning",
+    "flagged_only": "every sentence left is flagged as suspicious: the summary is made of flagged sentences",
     "empty_model_output": "the summarization model returned an empty summary",
     "model_fallback": "a summarization model could not be loaded: the extractive summarizer was used",
     "translation_disabled": "the translated summary is missing: translation is switched off or has no model",

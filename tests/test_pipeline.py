@@ -31,6 +31,16 @@ def test_english_article_result(summarizer, example_en):
         assert result.provenance[field].backend
 
 
+def test_flagged_sentences_make_the_summary_only_when_nothing_else_is_left(summarizer):
+    only = summarizer.run(Article(id="o", text="Banks\n\nHe said he would pay more attention."))
+    assert only.flags and only.summary_en == "He said he would pay more attention."
+    assert [(d.code, d.field) for d in only.warning_details if d.code == "flagged_only"] == [("flagged_only",
+                                                                                           "summary_en")]
+    mixed = summarizer.run(Article(id="m", text="He said he would pay more attention. Banks cut lending rates."))
+    assert mixed.summary_en == "Banks cut lending rates."
+    assert all(d.code != "flagged_only" for d in mixed.warning_details)
+
+
 def test_missing_translation_model_is_reported_not_faked(summarizer, example_en):
     result = summarizer.run(Article(id="a", text=example_en))
     assert result.summary_zh is None
