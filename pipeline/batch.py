@@ -257,6 +257,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         from .ray_engine import require
 
         require()  # before the output is touched
+    existed = out.exists()
     sink = ParquetShards(out) if output_format == "parquet" else JsonlFile(out)
     try:
         if sink.has_results() and not (resume or overwrite):
@@ -268,7 +269,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
         start = time.perf_counter()
-        with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
+        with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True, delay=0.5) as bar:
             for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, sink.fd,
                                       batch_size, ray):
                 if kind == "skipped":
@@ -284,6 +285,10 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
                 if bar.n % 16 == 0 or bar.n == total:
                     bar.refresh()
             sink.flush()
+    except BaseException:
+        if not existed:  # a run that stops before its first record leaves no empty output behind
+            sink.discard_if_empty()
+        raise
     finally:
         sink.close()
     stats.seconds = time.perf_counter() - start
@@ -314,6 +319,10 @@ class JsonlFile:
 
     def flush(self) -> None:
         pass
+
+    def discard_if_empty(self) -> None:
+        if not self.has_results():
+            self.path.unlink(missing_ok=True)
 
     def close(self) -> None:
         os.close(self.fd)
@@ -392,6 +401,14 @@ class ParquetShards:
             raise IOFailure.of(final, exc, "cannot write the output") from None
         self.next += 1
         self.rows = []
+
+    def discard_if_empty(self) -> None:
+        if not self.has_results():
+            (self.folder / ".bisum.lock").unlink(missing_ok=True)
+            try:
+                self.folder.rmdir()
+            except OSError:
+                pass  # something else is in the folder: leave it
 
     def close(self) -> None:
         os.close(self.fd)

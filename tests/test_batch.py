@@ -115,6 +115,22 @@ def test_workers_limit_and_order(tmp_path):
     assert run_batch(src, limited, limit=5).done == 5 and len(_lines(limited)) == 5
 
 
+def test_a_run_that_fails_before_its_first_record_leaves_no_output(tmp_path):
+    from pipeline.errors import EncodingError
+
+    src = tmp_path / "in.csv"
+    src.write_bytes(b"id,text\nx,caf\xe9\n")
+    for out, fmt in ((tmp_path / "out.jsonl", "jsonl"), (tmp_path / "shards", "parquet")):
+        with pytest.raises(EncodingError):
+            run_batch(src, out, quiet=True, output_format=fmt)
+        assert not out.exists()
+    kept = tmp_path / "kept.jsonl"
+    kept.write_bytes(b"")  # an output the user made stays
+    with pytest.raises(EncodingError):
+        run_batch(src, kept, quiet=True)
+    assert kept.exists()
+
+
 def test_existing_output_needs_resume_or_overwrite_and_partial_line_is_dropped(tmp_path):
     src = _jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": GOOD_EN} for i in range(6)])
     out = tmp_path / "out.jsonl"
