@@ -107,6 +107,14 @@ def _mojibake(text, sent, rng):
 
 
 EN_SPECIAL = {"doubled comma": _doubled_comma, "missing space after full stop": _glued, "mojibake apostrophe": _mojibake}
+# Added later, after the others so that their samples (one seeded generator for all kinds) stay the same.
+EN_LATER = {
+    "romanised two syllables": lambda t, s, r: _after(t, s, r.choice(["Ta de.", "Ta men.", "Ma."])),
+    "reporting verb alone": lambda t, s, r: _after(t, s, r.choice(["He said.", "She added.", "It was said.",
+                                                                    "Said."])),
+    "connector fragment": lambda t, s, r: _after(t, s, r.choice(["According to.", "Such as.", "Due to the.",
+                                                                  "As well as."])),
+}
 
 ZH_KINDS = {
     "one-character fragment": lambda t, s, r: _after(t, s, r.choice(["他。", "是。", "了。", "吗。"]), ""),
@@ -139,7 +147,7 @@ def injected(records: list[dict], lang: str, per_kind: int) -> dict:
     """Inject one residue at a time into clean articles; recall = the cleaned text equals the cleaned
     original; precision = share of new edits that touch the injected span."""
     rng = random.Random(SEED)
-    kinds = dict(ZH_KINDS) if lang == "zh" else {**EN_KINDS, **EN_SPECIAL}
+    kinds = dict(ZH_KINDS) if lang == "zh" else {**EN_KINDS, **EN_SPECIAL, **EN_LATER}
     table = {}
     for kind, make in kinds.items():
         found = tried = true_edits = false_edits = 0

@@ -38,15 +38,20 @@ _PRONOUN = r"(?:it|this|that|there|he|she|they|we|i|you|which|these|those)"
 _AUX = r"(?:is|was|are|were|be|been|does|did|do|has|had|have|will|would|can|could|shall|should|may|might|must)"
 # Romanised endings of Japanese / Chinese sentences left behind by MT ("Ta." from 他, "desu").
 # MT output often puts a space before the final period ("Ta .", "It is ."): the same residue.
-_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni)\s*\.")
+_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni|ma)"
+                           r"(?:\s+(?:de|men|le|ne|ma|ba))?\s*\.")  # "Ta de." (他的), "Ta men." (他们)
 _DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\s*\.")
-_FUNCTION_WORDS = regex.compile(
-    rf"(?i)(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by)"
-    rf"(?:\s+(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by))?\s*\."
-)
+_FUNCTION = (rf"(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by|such as|according to|"
+             rf"due to|as well as|including|because of)")
+_FUNCTION_WORDS = regex.compile(rf"(?i){_FUNCTION}(?:\s+{_FUNCTION})?\s*\.")
+# A reporting verb with nothing reported ("He said.", "It was said."): what was said was lost.
+_REPORTING_ONLY = regex.compile(rf"(?i)(?:{_PRONOUN}\s+(?:was\s+|were\s+)?)?(?:said|says|added|noted|stated|told)\s*\.")
 _ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦]\s*[。．.]")
 # Only words that cannot end an English sentence: "hoping for." or "go on." are fine, "such as." is not.
-_TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$")
+_TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$"
+                            # reported speech whose verb was lost: "He said he would." (not "as we said we would")
+                            r"|(?<!\bas\s+\w+\s+)\b(?:said|says|added|stated|promised|pledged|vowed)\s+"
+                            r"(?:that\s+)?\w+\s+(?:would|will|could|should|can|must|shall|might|may)\.$")
 _LIGHT_VERB_END = regex.compile(
     r"(?i)\b(?:pay|pays|paid|paying)\s+(?:more\s+|close\s+|special\s+|greater\s+|much\s+)?attention\.$"
     r"|\b(?:attach|attaches|attached)\s+(?:great\s+|more\s+)?importance\.$"
@@ -345,6 +350,8 @@ def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Find
                                 "pronoun and auxiliary verb with nothing after them", 0.9))
         elif _FUNCTION_WORDS.fullmatch(body):
             out.append(_Finding(sent, "fragment.function_words", "sentence made only of function words", 0.85))
+        elif _REPORTING_ONLY.fullmatch(body):
+            out.append(_Finding(sent, "fragment.reporting_verb", "reporting verb with nothing reported", 0.85))
     return out
 
 

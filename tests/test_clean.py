@@ -20,6 +20,9 @@ def test_example_residue_removed_and_truncation_flagged(example_en):
     "Yes, he said.\n",
     "Outlook\n\nThe bank expects growth.\n",
     "- Revenue: $3.2bn\n- Margin: 41%\n",
+    '"We will cut rates," he said.\n',
+    "Analysts agreed. Yes.\n",
+    "Jack Ma spoke. Shares rose.\n",
 ])
 def test_legitimate_short_sentences_are_kept(text):
     result = clean_text(text, "en")
@@ -36,6 +39,10 @@ def test_legitimate_short_sentences_are_kept(text):
     ("The bank です said profit rose.\n", "The bank said profit rose.\n", "stray_script.kana"),
     ("The bank said   profit rose.\n", "The bank said profit rose.\n", "whitespace.run"),
     ("The bank said profit rose.\u200b\n", "The bank said profit rose.\n", "whitespace.zero_width"),
+    ("The bank cut rates. Ta de. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.romanized"),
+    ("The bank cut rates. He said. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.reporting_verb"),
+    ("The bank cut rates. According to. Loans rose.\n", "The bank cut rates. Loans rose.\n",
+     "fragment.function_words"),
     ("Rates fell 5%.\u202e Loans\u200f rose.\n", "Rates fell 5%. Loans rose.\n", "whitespace.zero_width"),  # bidi
     ("Sales at the cafÃ© chain rose.\n", "Sales at the café chain rose.\n", "encoding"),
     ("Net profit rose 12 percent to 3.4 billion yuan. Net profit rose 12 percent to 3.4 billion yuan.\n",
@@ -96,9 +103,15 @@ def test_flag_offsets_index_the_cleaned_text():
     assert result.cleaned_text[flag.start:flag.end] == flag.text == "The regulator said it would support sectors such as."
 
 
-@pytest.mark.parametrize("text", ["He was hoping for.", "There was little to speak of, he said.", "I could go on."])
+@pytest.mark.parametrize("text", ["He was hoping for.", "There was little to speak of, he said.", "I could go on.",
+                                  "Profit rose exactly as we said we would."])
 def test_stranded_prepositions_are_not_truncation(text):
     assert clean_text(text, "en").flags == []
+
+
+def test_reported_speech_that_lost_its_verb_is_flagged():
+    result = clean_text("Rates were cut. The governor said he would. Loans rose.\n", "en")
+    assert [(f.text, f.rule) for f in result.flags] == [("The governor said he would.", "truncation.dangling_word")]
 
 
 def test_lowercase_residue_after_a_sentence():
