@@ -124,6 +124,9 @@ ZH_KINDS = {
     "HTML tag": lambda t, s, r: _inside(t, s, r.choice(["<br>", "</p>"]), r) if " " in t[s.start:s.end]
     else _after(t, s, "<br>", ""),
     "zero-width char": lambda t, s, r: _after(t, s, "\u200b", ""),
+    # added later (last, so the kinds above keep their samples)
+    "pronoun / connector fragment": lambda t, s, r: _after(t, s, r.choice(["他说。", "据悉。", "这是。", "他表示。"]),
+                                                           ""),
 }
 
 

@@ -49,6 +49,8 @@ def test_legitimate_short_sentences_are_kept(text):
      "Net profit rose 12 percent to 3.4 billion yuan.\n", "duplicate.sentence"),
     ("上海 金融 业增长。\n", "上海金融业增长。\n", "whitespace.cjk_gap"),
     ("贷款增长，，同比上升。。\n", "贷款增长，同比上升。\n", "punctuation.doubled"),
+    ("央行宣布降准。他表示。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),
+    ("央行宣布降准。据悉。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),
 ])
 def test_repairs(text, expected, rule):
     lang = "zh" if "上" in text or "贷" in text else "en"
@@ -107,6 +109,12 @@ def test_flag_offsets_index_the_cleaned_text():
                                   "Profit rose exactly as we said we would."])
 def test_stranded_prepositions_are_not_truncation(text):
     assert clean_text(text, "en").flags == []
+
+
+@pytest.mark.parametrize("text,lang", [("“油价会上涨。”他称。贷款增长。\n", "zh"),
+                                       ('"Rates will fall." He said. Loans rose.\n', "en")])
+def test_a_reporting_verb_after_a_quote_attributes_it_and_stays(text, lang):
+    assert clean_text(text, lang).cleaned_text == text
 
 
 def test_reported_speech_that_lost_its_verb_is_flagged():
