@@ -44,12 +44,13 @@ _DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\s*\.")
 _FUNCTION = (rf"(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by|such as|according to|"
              rf"due to|as well as|including|because of)")
 _FUNCTION_WORDS = regex.compile(rf"(?i){_FUNCTION}(?:\s+{_FUNCTION})?\s*\.")
-# A reporting verb with nothing reported ("He said.", "It was said."): what was said was lost.
-_REPORTING_ONLY = regex.compile(rf"(?i)(?:{_PRONOUN}\s+(?:was\s+|were\s+)?)?(?:said|says|added|noted|stated|told)\s*\.")
+# A reporting verb with nothing reported ("He said.", "It was said.", "他表示。"): what was said was lost, or the
+# attribution of the sentence before split off. Flagged, not removed: it may carry who said it.
+_REPORTING_ONLY = regex.compile(rf"(?i)(?:{_PRONOUN}\s+(?:was\s+|were\s+)?)?(?:said|says|added|noted|stated|told)"
+                                r"\s*\.|(?:他们|她们|他|她|其)?(?:表示|指出|认为|称|说)\s*[。．.]")
 _ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦]\s*[。．.]")
-# A Chinese sentence made only of pronouns, connectors and a reporting verb ("他说。", "据悉。", "这是。"): what it
-# introduced was lost in translation.
-_ZH_UNIT = r"(?:他们|她们|它们|他|她|它|这|那|其中|此外|另外|同时|对此|据悉|因此|但是|而且|表示|指出|认为|称|说|是)"
+# A Chinese sentence made only of pronouns and connectors ("据悉。", "这是。"): what it introduced was lost.
+_ZH_UNIT = r"(?:他们|她们|它们|他|她|它|这|那|其中|此外|另外|同时|对此|据悉|因此|但是|而且|是)"
 _ZH_FUNCTION_WORDS = regex.compile(rf"{_ZH_UNIT}{{1,3}}\s*[。．.]")
 # Only words that cannot end an English sentence: "hoping for." or "go on." are fine, "such as." is not.
 _TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$"
@@ -338,13 +339,11 @@ def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Find
     out = []
     for i, sent in enumerate(sentences):
         body = sent.text
-        # A reporting verb right after a closing quote attributes the quote: '“...。”他称。', '"..." He said.'
-        after_quote = i > 0 and sentences[i - 1].text.rstrip()[-1:] in "\"”’'」"
         if "fragment.zh" in applies and _ZH_PARTICLE.fullmatch(body):
             out.append(_Finding(sent, "fragment.zh_particle", "one-character fragment left by translation", 0.9))
-        elif "fragment.zh" in applies and not after_quote and _ZH_FUNCTION_WORDS.fullmatch(body):
+        elif "fragment.zh" in applies and _ZH_FUNCTION_WORDS.fullmatch(body):
             out.append(_Finding(sent, "fragment.zh_function_words",
-                                "only pronouns, connectors or a reporting verb: what it introduced was lost", 0.85))
+                                "only pronouns or connectors: what it introduced was lost", 0.85))
         if "fragment.en" not in applies:
             continue
         if _quoted(body):
@@ -359,8 +358,6 @@ def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Find
                                 "pronoun and auxiliary verb with nothing after them", 0.9))
         elif _FUNCTION_WORDS.fullmatch(body):
             out.append(_Finding(sent, "fragment.function_words", "sentence made only of function words", 0.85))
-        elif not after_quote and _REPORTING_ONLY.fullmatch(body):
-            out.append(_Finding(sent, "fragment.reporting_verb", "reporting verb with nothing reported", 0.85))
     return out
 
 
@@ -378,8 +375,14 @@ def _duplicates(sentences: list[Sentence], duplicate_key, min_words: int, window
 
 def _truncations(sentences: list[Sentence]) -> list[_Finding]:
     out = []
-    for sent in sentences:
+    for i, sent in enumerate(sentences):
         if _quoted(sent.text):
+            continue
+        # A reporting verb right after a closing quote attributes the quote: '“...。”他称。', '"..." He said.'
+        after_quote = i > 0 and sentences[i - 1].text.rstrip()[-1:] in "\"”’'」"
+        if not after_quote and _REPORTING_ONLY.fullmatch(sent.text):
+            out.append(_Finding(sent, "truncation.nothing_reported", "reporting verb with nothing reported: what "
+                                "was said was lost, or the attribution of the sentence before split off", 0.7))
             continue
         if _TRUNCATED_END.search(sent.text):
             out.append(_Finding(sent, "truncation.dangling_word",
