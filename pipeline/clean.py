@@ -46,8 +46,10 @@ _FUNCTION = (rf"(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|w
 _FUNCTION_WORDS = regex.compile(rf"(?i){_FUNCTION}(?:\s+{_FUNCTION})?\s*\.")
 # A reporting verb with nothing reported ("He said.", "It was said.", "他表示。"): what was said was lost, or the
 # attribution of the sentence before split off. Flagged, not removed: it may carry who said it.
-_REPORTING_ONLY = regex.compile(rf"(?i)(?:{_PRONOUN}\s+(?:was\s+|were\s+)?)?(?:said|says|added|noted|stated|told)"
-                                r"\s*\.|(?:他们|她们|他|她|其)?(?:表示|指出|认为|称|说)\s*[。．.]")
+_REPORTING_ONLY = regex.compile(r"(?i)(?![^.]*\b(?:what|which|as|than|how|where|when)\b)"  # "That's what he said."
+                                r"(?:[\w'’.-]+\s+){0,3}(?:(?:was|were|has|have|had)\s+)?"
+                                r"(?:said|says|added|noted|stated|told)\s*\."
+                                r"|(?:他们|她们|他|她|其)?(?:表示|指出|认为|称|说)\s*[。．.]")
 _ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦]\s*[。．.]")
 # A Chinese sentence made only of pronouns and connectors ("据悉。", "这是。"): what it introduced was lost.
 _ZH_UNIT = r"(?:他们|她们|它们|他|她|它|这|那|其中|此外|另外|同时|对此|据悉|因此|但是|而且|是)"

@@ -105,7 +105,7 @@ def test_flag_offsets_index_the_cleaned_text():
 
 
 @pytest.mark.parametrize("text", ["He was hoping for.", "There was little to speak of, he said.", "I could go on.",
-                                  "Profit rose exactly as we said we would."])
+                                  "Profit rose exactly as we said we would.", "That's what he said."])
 def test_stranded_prepositions_are_not_truncation(text):
     assert clean_text(text, "en").flags == []
 
@@ -122,6 +122,8 @@ def test_reported_speech_that_lost_its_verb_is_flagged():
 
 
 @pytest.mark.parametrize("text,lang,alone", [("Rates were cut. He said. Loans rose.\n", "en", "He said."),
+                                             ("Rates were cut. The central bank said. Loans rose.\n", "en",
+                                              "The central bank said."),
                                              ("央行宣布降准。他表示。贷款增长。\n", "zh", "他表示。")])
 def test_a_reporting_verb_with_nothing_reported_is_flagged_not_removed(text, lang, alone):
     result = clean_text(text, lang)  # it may be the split-off attribution of the sentence before
