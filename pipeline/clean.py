@@ -444,9 +444,13 @@ def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
         if prop.replacement or prop.sentence_level or prop.start == prop.end:
             continue
         left_free = prop.start == 0 or text[prop.start - 1] in " \t\n"
-        next_start = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
+        following = chosen[i + 1] if i + 1 < len(chosen) else None
+        next_start = following.start if following is not None else len(text)
         if left_free and prop.end < next_start and text[prop.end] in " \t":
             prop.end += 1
+        elif left_free and following is not None and following.start == prop.end and following.replacement == " " \
+                and not text[following.start:following.end].strip():
+            following.replacement = ""  # the run of spaces after it would be left at the line start
 
 
 def _overlaps(a: _Proposal, b: _Proposal) -> bool:

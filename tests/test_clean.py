@@ -131,6 +131,11 @@ def test_a_reporting_verb_with_nothing_reported_is_flagged_not_removed(text, lan
     assert [(f.text, f.rule) for f in result.flags] == [(alone, "truncation.nothing_reported")]
 
 
+def test_residue_at_a_line_start_takes_the_spaces_after_it():
+    result = clean_text("Rates fell.\nです    Loans rose sharply in May.\n", "en")
+    assert result.cleaned_text == "Rates fell.\nLoans rose sharply in May.\n"
+
+
 def test_lowercase_residue_after_a_sentence():
     result = clean_text("Profit rose. ta. Sales fell. it is.\n", "en")
     assert result.cleaned_text == "Profit rose. Sales fell.\n"
@@ -141,11 +146,17 @@ def test_round_trip_on_random_mixtures_of_residue():
 
     pieces = ["The bank raised rates.", "Ta.", "it is.", "Profit hit $1.2bn.For 2024 it fell.", "Sales rose,, again.",
               "<br>", "&amp;", "です", "\u200b", "  ", "\n\n\n", "Net profit rose 12 percent in May.",
-              "Net profit rose 12 percent in May.", '"No."', "He said he would pay more attention.", "cafÃ©"]
+              "Net profit rose 12 percent in May.", '"No."', "He said he would pay more attention.", "cafÃ©",
+              "Ta de.", "According to.", "He said.", "The bank said it would.", "\u202e"]
+    zh_pieces = ["央行宣布降准。", "他。", "据悉。", "他表示。", "“油价会上涨。”", "贷款 增长。", "，，", "<br>", "\u200b",
+                 "贷款增长5%。", "貸款增長。"]
     rng = random.Random(7)
     for _ in range(300):
-        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        result = clean_text(text, "en")
+        lang, chosen = ("zh", zh_pieces) if rng.random() < 0.4 else ("en", pieces)
+        text = " ".join(rng.choice(chosen) for _ in range(rng.randint(1, 12)))
+        if lang == "zh" and not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            continue
+        result = clean_text(text, lang)
         assert restore_original(result.cleaned_text, result.edits) == text
         for flag in result.flags:
             assert result.cleaned_text[flag.start:flag.end] == flag.text == flag.text.strip()
