@@ -438,19 +438,29 @@ def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
 
 
 def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
-    """A removed token that stood between two spaces (or after a line start) takes one space with it, so
-    that removing it leaves no double space behind."""
+    """Removals leave no double space and no space at a line start or end. Walking the edits in order with the
+    last character of the output so far: a removal made where the output ends in whitespace (or a line start)
+    takes the spaces after it, and a run of spaces there collapses to nothing; a removal that ends its line
+    takes the spaces before it."""
+    prev_end, tail = 0, "\n"  # end of the previous edit in `text`; last character of the output so far
     for i, prop in enumerate(chosen):
-        if prop.replacement or prop.sentence_level or prop.start == prop.end:
-            continue
-        left_free = prop.start == 0 or text[prop.start - 1] in " \t\n"
-        following = chosen[i + 1] if i + 1 < len(chosen) else None
-        next_start = following.start if following is not None else len(text)
-        if left_free and prop.end < next_start and text[prop.end] in " \t":
-            prop.end += 1
-        elif left_free and following is not None and following.start == prop.end and following.replacement == " " \
-                and not text[following.start:following.end].strip():
-            following.replacement = ""  # the run of spaces after it would be left at the line start
+        if prop.start > prev_end:
+            tail = text[prop.start - 1]
+        limit = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
+        blank = not text[prop.start:prop.end].strip(" \t")
+        if prop.replacement == " " and blank and prop.end > prop.start and tail in " \t\n":
+            prop.replacement = ""  # a run of spaces right after a removal at a line start or after a space
+        elif not prop.replacement and prop.end > prop.start:
+            if tail in " \t\n":
+                while prop.end < limit and text[prop.end] in " \t":
+                    prop.end += 1
+            if prop.end == len(text) or text[prop.end] == "\n":
+                while prop.start > prev_end and text[prop.start - 1] in " \t":
+                    prop.start -= 1
+                tail = text[prop.start - 1] if prop.start > prev_end else tail
+        if prop.replacement:
+            tail = prop.replacement[-1]
+        prev_end = max(prev_end, prop.end)
 
 
 def _overlaps(a: _Proposal, b: _Proposal) -> bool:

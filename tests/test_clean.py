@@ -131,6 +131,15 @@ def test_a_reporting_verb_with_nothing_reported_is_flagged_not_removed(text, lan
     assert [(f.text, f.rule) for f in result.flags] == [(alone, "truncation.nothing_reported")]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Rates fell sharply 他 &lt;script&gt;x&lt;/script&gt; 他 as loans rose.", "Rates fell sharply as loans rose."),
+    ("Rates fell. \u202e です Loans rose.", "Rates fell. Loans rose."),
+])
+def test_neighbouring_removals_leave_one_space(text, expected):
+    result = clean_text(text, "en")
+    assert result.cleaned_text == expected and restore_original(result.cleaned_text, result.edits) == text
+
+
 def test_residue_at_a_line_start_takes_the_spaces_after_it():
     result = clean_text("Rates fell.\nです    Loans rose sharply in May.\n", "en")
     assert result.cleaned_text == "Rates fell.\nLoans rose sharply in May.\n"
