@@ -448,19 +448,34 @@ def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
             tail = text[prop.start - 1]
         limit = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
         blank = not text[prop.start:prop.end].strip(" \t")
-        if prop.replacement == " " and blank and prop.end > prop.start and tail in " \t\n":
-            prop.replacement = ""  # a run of spaces right after a removal at a line start or after a space
+        if prop.replacement == " " and blank and prop.end > prop.start and (
+                tail in " \t\n" or _line_ends_after(text, chosen, i)):
+            prop.replacement = ""  # a run of spaces after a removal at a line start, or at a line end
         elif not prop.replacement and prop.end > prop.start:
             if tail in " \t\n":
                 while prop.end < limit and text[prop.end] in " \t":
                     prop.end += 1
-            if prop.end == len(text) or text[prop.end] == "\n":
+            if _line_ends_after(text, chosen, i):
                 while prop.start > prev_end and text[prop.start - 1] in " \t":
                     prop.start -= 1
                 tail = text[prop.start - 1] if prop.start > prev_end else tail
         if prop.replacement:
             tail = prop.replacement[-1]
         prev_end = max(prev_end, prop.end)
+
+
+def _line_ends_after(text: str, chosen: list[_Proposal], i: int) -> bool:
+    """Whether only spaces and removals stand between edit `i` and the end of its line."""
+    pos = chosen[i].end
+    for following in chosen[i + 1:]:
+        while pos < following.start and text[pos] in " \t":
+            pos += 1
+        if pos < following.start or following.replacement.strip(" \t"):
+            break
+        pos = following.end
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos == len(text) or text[pos] == "\n"
 
 
 def _overlaps(a: _Proposal, b: _Proposal) -> bool:

@@ -134,6 +134,7 @@ def test_a_reporting_verb_with_nothing_reported_is_flagged_not_removed(text, lan
 @pytest.mark.parametrize("text,expected", [
     ("Rates fell sharply 他 &lt;script&gt;x&lt;/script&gt; 他 as loans rose.", "Rates fell sharply as loans rose."),
     ("Rates fell. \u202e です Loans rose.", "Rates fell. Loans rose."),
+    ("“Rates fell.” <br> \nLoans rose.", "“Rates fell.”\nLoans rose."),  # and none at a line end
 ])
 def test_neighbouring_removals_leave_one_space(text, expected):
     result = clean_text(text, "en")
