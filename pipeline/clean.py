@@ -6,8 +6,10 @@ resolved (sentence removals win) and applied once. So each edit's offsets index 
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
+import itertools
 from dataclasses import dataclass
 
 import ftfy
@@ -147,10 +149,11 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
     if rules.duplicate:
         junk += _duplicates(sentences, profile(lang).duplicate_key, config.duplicate_min_words)
     truncated = _truncations(sentences) if rules.truncation and "truncation" in applies else []
+    lines = _Lines(text)
     for findings, action in ((junk, config.fragment_action), (truncated, config.truncation_action)):
         for f in findings:
             if action == "remove":
-                proposals.append(_sentence_removal(text, f))
+                proposals.append(_sentence_removal(text, f, lines))
             else:
                 flags.append(_Proposal(f.sentence.start, f.sentence.end, "", f.rule, f.reason, f.confidence, True))
     edits = _resolve(text, proposals)
@@ -187,19 +190,34 @@ def restore_original(cleaned: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-def to_cleaned_offset(position: int, edits: list[Edit], at_end: bool = False) -> int:
-    """Map a position in the original text to the cleaned text. An insertion exactly at `position` lies
-    before a span that starts there, and after a span that ends there (`at_end`)."""
-    shift = 0
-    for edit in edits:
-        inserted_here = edit.start == edit.end == position
-        if edit.end <= position and not (inserted_here and at_end):
-            shift += len(edit.replacement) - (edit.end - edit.start)
-        elif edit.start >= position:
-            break
-        else:  # inside an edited span: snap to its start
-            return edit.start + shift
-    return position + shift
+class _OffsetMap:
+    """Positions of the original text mapped to the cleaned text, for edits sorted and non-overlapping: each
+    lookup is a binary search over the edits, so mapping every flag costs n log n, not n x edits."""
+
+    def __init__(self, edits: list[Edit]):
+        self.edits = edits
+        self.ends = [e.end for e in edits]
+        self.shift = list(itertools.accumulate((len(e.replacement) - (e.end - e.start) for e in edits), initial=0))
+
+    def cleaned(self, position: int, at_end: bool = False) -> int:
+        """An insertion exactly at `position` lies before a span that starts there, and after a span that ends
+        there (`at_end`); a position inside an edited span snaps to the span's start."""
+        k = bisect.bisect_right(self.ends, position)  # edits ending at or before `position`
+        if at_end and k and self.edits[k - 1].start == self.edits[k - 1].end == position:
+            k -= 1
+        if k < len(self.edits) and self.edits[k].start < position < self.edits[k].end:
+            return self.edits[k].start + self.shift[k]
+        return position + self.shift[k]
+
+    def removed(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies inside one removal."""
+        k = bisect.bisect_right(self.ends, start)
+        while k < len(self.edits) and self.edits[k].start <= start:
+            edit = self.edits[k]
+            if end <= edit.end and edit.replacement == "":
+                return True
+            k += 1
+        return False
 
 
 # --- character-level rules -------------------------------------------------------------------------
@@ -395,17 +413,32 @@ def _truncations(sentences: list[Sentence]) -> list[_Finding]:
     return out
 
 
-def _sentence_removal(text: str, finding: _Finding) -> _Proposal:
+class _Lines:
+    """Where the lines of a text start and where its last non-space character is, found once (a text of one
+    long line would otherwise be scanned again for every sentence removed)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+        self.text_end = len(text.rstrip())
+
+    def start_of(self, position: int) -> int:
+        return self.starts[bisect.bisect_right(self.starts, position) - 1]
+
+
+def _sentence_removal(text: str, finding: _Finding, lines: _Lines) -> _Proposal:
     """Remove a sentence with the whitespace that separates it, leaving its neighbours intact: the spaces
     before it when text precedes it on its line; else the whitespace after it; and for a last line on its
     own, the line break before it (so the text keeps its final newline)."""
     sent = finding.sentence
     start, end = sent.start, sent.end
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():
+    line_start = lines.start_of(start)
+    before = start
+    while before > line_start and text[before - 1].isspace():
+        before -= 1
+    if before > line_start:  # text precedes it on its line
         while start > line_start and text[start - 1] in " \t":
             start -= 1
-    elif text[end:].strip():
+    elif end < lines.text_end:  # text follows it
         start = line_start
         while text[end] in " \t":
             end += 1
@@ -421,17 +454,24 @@ def _sentence_removal(text: str, finding: _Finding) -> _Proposal:
 # --- resolution --------------------------------------------------------------------------------------
 
 def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
-    """Keep non-overlapping proposals: sentence removals first, then character edits outside them."""
+    """Keep non-overlapping proposals: sentence removals first, then character edits outside them. The kept
+    ones stay sorted by position, so each new one is checked against its neighbours only (linear cost)."""
     chosen: list[_Proposal] = []
-    ordered = sorted(proposals, key=lambda p: (not p.sentence_level, p.start, -(p.end - p.start)))
-    for prop in ordered:
-        last = chosen[-1] if chosen and prop.sentence_level else None
-        if last is not None and last.start < prop.start < last.end and not text[prop.start:last.end].strip():
+    starts: list[tuple[int, int]] = []  # (start, end) of `chosen`, in the same order
+    last = None  # the latest sentence removal
+    for prop in sorted(proposals, key=lambda p: (not p.sentence_level, p.start, -(p.end - p.start))):
+        if prop.sentence_level and last is not None and last.start < prop.start < last.end \
+                and not text[prop.start:last.end].strip():
             prop.start = last.end  # neighbouring removals that both claim the space between them
-        if any(_overlaps(prop, other) for other in chosen):
+        k = bisect.bisect_left(starts, (prop.start, prop.end))
+        if k > 0 and _overlaps(prop, chosen[k - 1]):
             continue
-        chosen.append(prop)
-    chosen.sort(key=lambda p: (p.start, p.end))
+        if any(_overlaps(prop, other) for other in itertools.takewhile(lambda o: o.start <= prop.end, chosen[k:])):
+            continue
+        chosen.insert(k, prop)
+        starts.insert(k, (prop.start, prop.end))
+        if prop.sentence_level:
+            last = prop
     _absorb_spaces(text, chosen)
     return [Edit(start=p.start, end=p.end, original=text[p.start:p.end], replacement=p.replacement,
                  rule=p.rule, reason=p.reason, confidence=p.confidence) for p in chosen]
@@ -443,19 +483,20 @@ def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
     takes the spaces after it, and a run of spaces there collapses to nothing; a removal that ends its line
     takes the spaces before it."""
     prev_end, tail = 0, "\n"  # end of the previous edit in `text`; last character of the output so far
+    line_end = _line_ends_after(text, chosen)
     for i, prop in enumerate(chosen):
         if prop.start > prev_end:
             tail = text[prop.start - 1]
         limit = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
         blank = not text[prop.start:prop.end].strip(" \t")
         if prop.replacement == " " and blank and prop.end > prop.start and (
-                tail in " \t\n" or _line_ends_after(text, chosen, i)):
+                tail in " \t\n" or line_end[i]):
             prop.replacement = ""  # a run of spaces after a removal at a line start, or at a line end
         elif not prop.replacement and prop.end > prop.start:
             if tail in " \t\n":
                 while prop.end < limit and text[prop.end] in " \t":
                     prop.end += 1
-            if _line_ends_after(text, chosen, i):
+            if line_end[i]:
                 while prop.start > prev_end and text[prop.start - 1] in " \t":
                     prop.start -= 1
                 tail = text[prop.start - 1] if prop.start > prev_end else tail
@@ -464,18 +505,22 @@ def _absorb_spaces(text: str, chosen: list[_Proposal]) -> None:
         prev_end = max(prev_end, prop.end)
 
 
-def _line_ends_after(text: str, chosen: list[_Proposal], i: int) -> bool:
-    """Whether only spaces and removals stand between edit `i` and the end of its line."""
-    pos = chosen[i].end
-    for following in chosen[i + 1:]:
-        while pos < following.start and text[pos] in " \t":
+def _line_ends_after(text: str, chosen: list[_Proposal]) -> list[bool]:
+    """For each edit: whether only spaces and removals (or runs of spaces) stand between it and its line end.
+    One backward pass."""
+    out = [False] * len(chosen)
+    for i in range(len(chosen) - 1, -1, -1):
+        pos = chosen[i].end
+        limit = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
+        while pos < limit and text[pos] in " \t":
             pos += 1
-        if pos < following.start or following.replacement.strip(" \t"):
-            break
-        pos = following.end
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    return pos == len(text) or text[pos] == "\n"
+        if pos == limit and i + 1 < len(chosen) and not chosen[i + 1].replacement.strip(" \t"):
+            out[i] = out[i + 1]  # the next edit removes its text (or leaves spaces): what follows it decides
+            continue
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        out[i] = pos == len(text) or text[pos] == "\n"
+    return out
 
 
 def _overlaps(a: _Proposal, b: _Proposal) -> bool:
@@ -487,10 +532,11 @@ def _overlaps(a: _Proposal, b: _Proposal) -> bool:
 
 def _flags_in_cleaned(flags: list[_Proposal], edits: list[Edit], cleaned: str) -> list[Flag]:
     out = []
+    offsets = _OffsetMap(edits)
     for prop in flags:
-        if any(e.start <= prop.start and prop.end <= e.end and e.replacement == "" for e in edits):
+        if offsets.removed(prop.start, prop.end):
             continue  # removed by another rule
-        start, end = to_cleaned_offset(prop.start, edits), to_cleaned_offset(prop.end, edits, at_end=True)
+        start, end = offsets.cleaned(prop.start), offsets.cleaned(prop.end, at_end=True)
         out.append(Flag(start=start, end=end, text=cleaned[start:end], rule=prop.rule, reason=prop.reason,
                         confidence=prop.confidence))
     return out

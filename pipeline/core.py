@@ -3,6 +3,7 @@ time or in batches (summaries and translations are batched across articles). It 
 and assembles the Result; each stage reports its own provenance and notices."""
 from __future__ import annotations
 
+import bisect
 import time
 from contextlib import contextmanager
 
@@ -20,6 +21,18 @@ from .schema import Article, CleanResult, Document, Notice, Provenance, Result, 
 from .segment import split_sentences
 from .summarize import SummarizeStage
 from .translate import TranslateStage
+
+
+def _overlapping(sentences: list[Sentence], flags) -> set[int]:
+    """Indices of the sentences (in text order) that a flag overlaps; a binary search per flag."""
+    ends = [s.end for s in sentences]
+    out = set()
+    for flag in flags:
+        k = bisect.bisect_right(ends, flag.start)  # the first sentence ending after the flag starts
+        while k < len(sentences) and sentences[k].start < flag.end:
+            out.add(sentences[k].index)
+            k += 1
+    return out
 
 
 @contextmanager
@@ -96,7 +109,7 @@ class BilingualSummarizer:
             raise EmptyTextError("nothing is left after cleaning", record=article.id)
         with _timer(w.timings, "segment"):
             w.sentences = split_sentences(w.clean.cleaned_text, w.lang)
-        w.flagged = {s.index for s in w.sentences for f in w.clean.flags if s.start < f.end and f.start < s.end}
+        w.flagged = _overlapping(w.sentences, w.clean.flags)
         return w
 
     def _summarize(self, work: list[_Work]) -> None:

@@ -44,6 +44,9 @@ _CURRENCY = {"USD": ("$", ""), "HKD": ("HK$", ""), "EUR": ("€", ""), "GBP": ("
              "JPY": ("", " yen")}
 
 
+_NEXT_WORD = regex.compile(r"[\"'“‘(\[]*([\p{L}\d]+)")
+
+
 def split_line(line: str, offset: int):
     """Sentence spans of one line (offsets shifted by `offset`)."""
     start = 0
@@ -73,10 +76,10 @@ def _is_boundary(line: str, match: regex.Match) -> bool:
     token = _previous_token(line, match.start("end"))
     if not token:
         return True
-    following = line[match.end():].lstrip("\"'“‘([")
-    next_word = regex.match(r"[\p{L}\d]+", following)
-    capitalised = bool(next_word) and next_word.group()[0].isupper()
-    next_word = next_word.group().lower() if next_word else ""
+    next_word = _NEXT_WORD.match(line, match.end())  # at the position: no copy of the rest of a long line
+    next_word = next_word.group(1) if next_word else ""
+    capitalised = next_word[:1].isupper()
+    next_word = next_word.lower()
     starts = capitalised and next_word in _STARTERS  # "U.S. The ...": a capitalised common sentence opener
     glued = match.group("space") is None
     if glued:
