@@ -454,24 +454,31 @@ def _sentence_removal(text: str, finding: _Finding, lines: _Lines) -> _Proposal:
 # --- resolution --------------------------------------------------------------------------------------
 
 def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
-    """Keep non-overlapping proposals: sentence removals first, then character edits outside them. The kept
-    ones stay sorted by position, so each new one is checked against its neighbours only (linear cost)."""
-    chosen: list[_Proposal] = []
-    starts: list[tuple[int, int]] = []  # (start, end) of `chosen`, in the same order
-    last = None  # the latest sentence removal
-    for prop in sorted(proposals, key=lambda p: (not p.sentence_level, p.start, -(p.end - p.start))):
-        if prop.sentence_level and last is not None and last.start < prop.start < last.end \
-                and not text[prop.start:last.end].strip():
+    """Keep non-overlapping proposals: sentence removals first, then character edits outside them. Both are
+    taken in order of position, so each one is checked against its neighbours only (linear cost)."""
+    order = (lambda p: (p.start, -(p.end - p.start)))
+    sentences: list[_Proposal] = []
+    for prop in sorted((p for p in proposals if p.sentence_level), key=order):
+        last = sentences[-1] if sentences else None
+        if last is not None and last.start < prop.start < last.end and not text[prop.start:last.end].strip():
             prop.start = last.end  # neighbouring removals that both claim the space between them
-        k = bisect.bisect_left(starts, (prop.start, prop.end))
-        if k > 0 and _overlaps(prop, chosen[k - 1]):
+        if last is None or not _overlaps(prop, last):
+            sentences.append(prop)
+    starts = [p.start for p in sentences]
+    characters: list[_Proposal] = []
+    for prop in sorted((p for p in proposals if not p.sentence_level), key=order):
+        k = bisect.bisect_right(starts, prop.start) - 1  # the last sentence removal starting at or before it
+        if k >= 0 and _overlaps(prop, sentences[k]):
             continue
-        if any(_overlaps(prop, other) for other in itertools.takewhile(lambda o: o.start <= prop.end, chosen[k:])):
+        k += 1
+        while k < len(sentences) and sentences[k].start <= prop.end and not _overlaps(prop, sentences[k]):
+            k += 1
+        if k < len(sentences) and sentences[k].start <= prop.end:
+            continue  # overlaps a sentence removal that starts inside it
+        if characters and _overlaps(prop, characters[-1]):
             continue
-        chosen.insert(k, prop)
-        starts.insert(k, (prop.start, prop.end))
-        if prop.sentence_level:
-            last = prop
+        characters.append(prop)
+    chosen = sorted(sentences + characters, key=lambda p: (p.start, p.end))
     _absorb_spaces(text, chosen)
     return [Edit(start=p.start, end=p.end, original=text[p.start:p.end], replacement=p.replacement,
                  rule=p.rule, reason=p.reason, confidence=p.confidence) for p in chosen]
