@@ -467,15 +467,9 @@ def _resolve(text: str, proposals: list[_Proposal]) -> list[Edit]:
     starts = [p.start for p in sentences]
     characters: list[_Proposal] = []
     for prop in sorted((p for p in proposals if not p.sentence_level), key=order):
-        k = bisect.bisect_right(starts, prop.start) - 1  # the last sentence removal starting at or before it
-        if k >= 0 and _overlaps(prop, sentences[k]):
-            continue
-        k += 1
-        while k < len(sentences) and sentences[k].start <= prop.end and not _overlaps(prop, sentences[k]):
-            k += 1
-        if k < len(sentences) and sentences[k].start <= prop.end:
-            continue  # overlaps a sentence removal that starts inside it
-        if characters and _overlaps(prop, characters[-1]):
+        k = bisect.bisect_right(starts, prop.start)  # the sentence removals around it: [k - 1] and [k]
+        if any(_overlaps(prop, other) for other in sentences[max(k - 1, 0):k + 1]) \
+                or characters and _overlaps(prop, characters[-1]):
             continue
         characters.append(prop)
     chosen = sorted(sentences + characters, key=lambda p: (p.start, p.end))
