@@ -95,6 +95,38 @@ def test_ambiguous_forms_count_with_evidence(text, lang, expected):
 
 
 @pytest.mark.parametrize("text,lang,expected", [
+    # everyday senses inside sentences full of finance: the sentence score alone no longer admits them
+    ("Investors lost trust in the bank after its quarterly profit fell 20%.", "en", []),
+    ("Its shares were fine in early trading, and the stock closed 4% lower.", "en", []),
+    ("Rebels refused to surrender, and oil prices and shares fell 5%.", "en", []),
+    ("The easing of travel rules lifted airline shares by 6%.", "en", []),
+    ("Airline shares rose 6%, and the pullback of troops calmed investors.", "en", []),  # cue in another clause
+    ("商务部发布了促消费活动的操作指引，申报期限为30天。", "zh", [("商务部", "Ministry of Commerce"), ("消费", "consumption")]),
+    # the entry's own cue word close by shows the financial sense
+    ("Regulators imposed a fine of 5 million yuan on the brokerage.", "en",
+     [("fine", "administrative penalty"), ("brokerage", "securities company")]),
+    ("Investors bought trust products worth 3 billion yuan; the trust defaulted in May.", "en",
+     [("trust products", "trust"), ("trust", "trust")]),
+    ("We raised our full-year outlook.", "en", [("outlook", "guidance")]),
+    ("Our outlook for the economy is cautious.", "en", []),
+    ("公司上调全年指引，该债券期限为5年。", "zh", [("指引", "guidance"), ("期限", "maturity")]),
+])
+def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
+    assert found(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The yield spread widened.", "yield spread"),                      # not term spread
+    ("The notes were sold at par value.", "face value"),                # not principal
+    ("The court issued a liquidation order.", "winding-up order"),      # not the creditor's petition
+    ("Risk appetite faded.", "risk appetite"),                          # not market sentiment
+    ("Cash and cash equivalents rose.", "cash and cash equivalents"),  # not 货币资金
+])
+def test_forms_belong_to_their_own_entry(text, expected):
+    assert [term for _, term in found(text)] == [expected]
+
+
+@pytest.mark.parametrize("text,lang,expected", [
     ("韩国央行宣布加息。", "zh", [("韩国央行", "Bank of Korea"), ("加息", "rate hike")]),
     ("秘鲁央行宣布加息。", "zh", [("加息", "rate hike")]),  # no entry for it: nothing, never the PBOC
     ("中国央行宣布降准。", "zh", [("中国央行", "People's Bank of China"), ("降准", "RRR cut")]),
@@ -215,9 +247,18 @@ def test_user_terms_can_mark_ambiguous_forms(tmp_path):
     detector = TermDetector(load_terms(user))
     assert [(s, e) for s, e, _ in detector.find("He fixed the tech loans page.", "en")] == []
     assert [(s, e) for s, e, _ in detector.find("Banks raised tech loans.", "en")] == [(13, 23)]
+    # a sentence full of finance but no cue word: enough while the form is ambiguous, not when it is strict
+    entry = ("- {en: orbit note, zh: 轨道票据, ambiguous: [orbit note], cues_en: [coupon], category: custom,"
+             " definition_en: x, definition_zh: y}\n")
+    text = "Investors sold the orbit note as shares and profits fell 5%."
+    user.write_text(entry, encoding="utf-8")
+    assert [(s, e) for s, e, _ in TermDetector(load_terms(user)).find(text, "en")] == [(19, 29)]
+    user.write_text(entry.replace("cues_en", "strict: [orbit note], cues_en"), encoding="utf-8")
+    assert [(s, e) for s, e, _ in TermDetector(load_terms(user)).find(text, "en")] == []
+    assert len(TermDetector(load_terms(user)).find(text.replace("shares", "its coupon"), "en")) == 1
     user.write_text("- {en: x, zh: y, ambiguous: [z], category: c, definition_en: d, definition_zh: e}\n",
                     encoding="utf-8")
-    with pytest.raises(ConfigError, match="entry 1: .*'z' is marked ambiguous or generic but is not one of"):
+    with pytest.raises(ConfigError, match="entry 1: .*'z' is marked ambiguous, strict or generic but is not one of"):
         load_terms(user)
 
 

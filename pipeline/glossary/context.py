@@ -11,11 +11,16 @@ financial sense for ambiguous forms. The cue words live in `cues.yaml` beside th
   an entry that lists its own cue words: its everyday sense is common). Another unambiguous term or a strong
   cue word scores 2; a weak cue word, a number with a unit (%, 亿, billion, yuan) or an acronym's exact
   capitals score 1.
+- A *strict* form is ambiguous with an everyday sense common even in finance text ("investors lost trust",
+  "shares were fine", 操作指引): a sentence full of finance proves nothing, so it counts only with the entry's
+  own evidence, and its cue word must be close by (a collocation: within CUE_WORDS words and the same clause
+  in English, the same clause in Chinese).
 - A form of several entries (回购: repo or share buyback) takes the entry with its own evidence (first two
   kinds above); without it the form is dropped rather than guessed."""
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +34,11 @@ from .terms import is_acronym
 
 CUES = Path(__file__).with_name("cues.yaml")
 EVIDENCE = 2  # the sentence score an ambiguous form needs
+CUE_WORDS = 6  # a strict English form's cue word counts within this many words of it
+_CLAUSE_END = regex.compile(r"[，,；;：:、]")
+# English: a cue word does not count across a semicolon, a colon or a comma that starts a new clause.
+_EN_CLAUSE = regex.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|yet|or)\b", regex.IGNORECASE)
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
 _SENTENCE = regex.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;\n]|\.(?=\s|$)|$)")
 _AMOUNT = regex.compile(
     r"(?:[$¥€£]\s?\d|\d(?:[\d,.]*\d)?\s?(?:%|％|个?百分点|[万亿]|bn\b|billion|trillion|million|yuan|basis points|bps))",
@@ -43,6 +53,7 @@ class Candidate:
     variant: bool     # a discouraged rendering of the term
     ambiguous: bool
     generic: bool
+    strict: bool = False  # only the entry's own evidence counts, and a cue word must be close by
     senses: tuple[int, ...] = ()  # other entries with the same form: the one with evidence is taken
 
 
@@ -98,6 +109,21 @@ def _hits(pattern: regex.Pattern, text: str, start: int, end: int, skip: list[tu
                if not any(m.start() < e and s < m.end() for s, e in skip))
 
 
+def _near(text: str, cand: Candidate, start: int, end: int, spaced: bool) -> tuple[int, int]:
+    """Where a cue word shows the sense of a strict form in the sentence text[start:end]: CUE_WORDS words either
+    side within its clause in English, its clause (between commas, semicolons, colons) in Chinese."""
+    reach = 40 * CUE_WORDS if spaced else 200  # characters looked at either side: the cost stays linear
+    ends = _EN_CLAUSE if spaced else _CLAUSE_END
+    start = max((m.end() for m in ends.finditer(text, max(start, cand.start - reach), cand.start)), default=start)
+    stop = ends.search(text, cand.end, min(end, cand.end + reach))
+    end = stop.start() if stop else min(end, cand.end + reach)
+    if not spaced:
+        return start, end
+    before = [m.start() for m in _WORD.finditer(text, max(start, cand.start - reach), cand.start)][-CUE_WORDS:]
+    after = [m.end() for m in itertools.islice(_WORD.finditer(text, cand.end, end), CUE_WORDS)]
+    return (before[0] if before else cand.start), (after[-1] if after else cand.end)
+
+
 def _sentence_score(text: str, start: int, end: int, inside: list[Candidate], lex: _Lexicon) -> int:
     """The general evidence of one sentence: its unambiguous terms and the cue words and amounts outside any
     candidate (ambiguous neighbours prove nothing)."""
@@ -131,11 +157,12 @@ def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[i
             own = [(cand.start, cand.end)]
             # The entry's own evidence: its unambiguous form in the article, or one of its cue words here.
             senses = (cand.idx, *cand.senses)
-            chosen = [i for i in senses if i in plain or (i in entry_cues and _hits(entry_cues[i], text, s, e, own))]
+            where = _near(text, cand, s, e, spaced) if cand.strict else (s, e)
+            chosen = [i for i in senses if i in plain or (i in entry_cues and _hits(entry_cues[i], text, *where, own))]
             if chosen:
                 out.append(replace(cand, idx=chosen[0], senses=()))
                 continue
-            if cand.senses:  # several entries and nothing to choose between them
+            if cand.senses or cand.strict:  # several entries and nothing to choose between them, or no own evidence
                 continue
             if score is None:
                 score = _sentence_score(text, s, e, inside, lex)

@@ -90,7 +90,7 @@ class TermDetector:
         self.terms = terms
         forms: dict[str, dict[str, Candidate]] = {"en": {}, "zh": {}}
         for idx, term in enumerate(terms):
-            marked, generic = set(term.ambiguous), set(term.generic)
+            marked, strict, generic = set(term.ambiguous) | set(term.strict), set(term.strict), set(term.generic)
             # English acronyms are written as they are in Chinese text too (M2, LPR, ETF).
             acronyms = [f for f in [term.en, *term.aliases_en] if is_acronym(f)]
             for lang, recommended, variants in (("en", [term.en, *term.aliases_en], term.variants_en),
@@ -103,7 +103,7 @@ class TermDetector:
                         forms[lang][form] = replace(known, senses=known.senses + (idx,), ambiguous=True)
                         continue
                     forms[lang][form] = Candidate(0, 0, idx, form in variants, form in marked or is_acronym(form),
-                                                  form in generic)
+                                                  form in generic, form in strict)
         en_forms = forms["en"]
         ordered = sorted(en_forms, key=len, reverse=True)
         explicit = frozenset(f.lower() for f in ordered)
@@ -122,9 +122,10 @@ class TermDetector:
         self._en_patterns: dict[str, regex.Pattern] = {}
         self._zh = forms["zh"]
         self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
-        self._cues = {lang: {idx: word_pattern(cues, profile(lang).word_spaces) for idx, term in enumerate(terms)
-                             if (cues := term.cues_en if lang == "en" else term.cues_zh)}
-                      for lang in ("en", "zh")}
+        # English cue words count in both numbers ("bank" is shown by "banks" too), as term forms do.
+        self._cues = {"en": {idx: word_pattern([f for cue in term.cues_en for f in _number_forms(cue)], True)
+                             for idx, term in enumerate(terms) if term.cues_en},
+                      "zh": {idx: word_pattern(term.cues_zh, False) for idx, term in enumerate(terms) if term.cues_zh}}
         self._words = None
         self._tagger = None
 

@@ -32,6 +32,9 @@ class Term(BaseModel):
     # Forms with an everyday sense ("unicorn", 熔断): found only with evidence of the financial sense
     # (pipeline/glossary/context.py). Acronyms are always treated so.
     ambiguous: list[str] = []
+    # Ambiguous forms whose everyday sense is common even in finance text ("trust", "fine", 指引): found only with
+    # the entry's own evidence (a cue word close by, or its unambiguous form in the article).
+    strict: list[str] = []
     # Forms naming a kind of institution (央行, "central bank"): after another country's name they are dropped.
     generic: list[str] = []
     # Words that, in the same sentence, show an ambiguous form is meant in this entry's sense.
@@ -48,8 +51,8 @@ class Term(BaseModel):
             raise ValueError("must not be empty")
         return value.strip()
 
-    @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh", "ambiguous", "generic", "cues_en",
-                     "cues_zh")
+    @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh", "ambiguous", "strict", "generic",
+                     "cues_en", "cues_zh")
     @classmethod
     def _no_blank_forms(cls, value: list[str]) -> list[str]:
         if any(not form.strip() for form in value):
@@ -59,9 +62,9 @@ class Term(BaseModel):
     @model_validator(mode="after")
     def _marks_name_own_forms(self) -> "Term":
         forms = set(self.forms())
-        for form in self.ambiguous + self.generic:
+        for form in self.ambiguous + self.strict + self.generic:
             if form not in forms:
-                raise ValueError(f"'{form}' is marked ambiguous or generic but is not one of the entry's forms")
+                raise ValueError(f"'{form}' is marked ambiguous, strict or generic but is not one of the entry's forms")
         return self
 
     def forms(self) -> list[str]:
