@@ -214,6 +214,9 @@ def test_unknown_terms_are_listed_as_unverified_candidates():
     candidates = discover(text, "en", split_sentences(text, "en"), DETECTOR)
     assert [c.term for c in candidates] == ["special innovation-themed reloans", "technology-themed credit"]
     assert all(c.status == "unverified" and c.count == 1 and "Tools such as" in c.contexts[0] for c in candidates)
+    possessive = "The bank's cross-border green-tech loans grew, as did the lender’s cross-border green-tech loans."
+    assert [c.term for c in discover(possessive, "en", split_sentences(possessive, "en"), DETECTOR)] == [
+        "cross-border green-tech loans"]  # never "s cross-border green-tech loans"
     zh = "人民银行设立技术改造再贷款，支持数字化转型贷款。绿色贷款增长。"
     assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "数字化转型贷款"]
 

@@ -30,7 +30,7 @@ EN_STOP = frozenset(
     raise raises expand expands set sets make makes buy buys sell sells plan plans help helps get gets""".split()
 )
 _EN_PHRASE = regex.compile(
-    r"(?<![\p{L}\p{N}-])(?P<mods>(?:[A-Za-z][a-z]*(?:-[a-z]+)*[ \t]+){1,3})"
+    r"(?<![\p{L}\p{N}'’-])(?P<mods>(?:[A-Za-z][a-z]*(?:-[a-z]+)*[ \t]+){1,3})"
     r"(?P<head>" + "|".join(sorted(EN_HEADS, key=len, reverse=True)) + r")(?![\p{L}\p{N}-])"
 )
 ZH_HEADS = ("贷款", "信贷", "基金", "债券", "债", "工具", "利率", "融资", "保险", "票据", "便利")
