@@ -14,6 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import regex  # noqa: E402
+
 from benchmarks._data import load  # noqa: E402
 from pipeline.clean import clean_text  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
@@ -112,7 +114,30 @@ EN_LATER = {
     "romanised two syllables": lambda t, s, r: _after(t, s, r.choice(["Ta de.", "Ta men.", "Ma."])),
     "connector fragment": lambda t, s, r: _after(t, s, r.choice(["According to.", "Such as.", "Due to the.",
                                                                   "As well as."])),
+    # added with the rules for doubled words, Chinese punctuation in English and connectors ending in a comma
+    "doubled word": lambda t, s, r: _doubled_word(t, s, r),
+    "Chinese comma in English": lambda t, s, r: _fullwidth_comma(t, s, r),
+    "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["Among them,.", "In addition,.",
+                                                                          "For example,.", "At the same time,."])),
+    "romanised 'Er.' and others": lambda t, s, r: _after(t, s, r.choice(["Er.", "Shi.", "Zhe.", "Ye."])),
 }
+
+
+def _doubled_word(text, sent, rng):
+    spots = [m for m in regex.finditer(r"(?<= )(?:the|of|and|to|for|with)(?= )", text[sent.start:sent.end])]
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    at = sent.start + m.end()
+    return text[:at] + " " + m.group() + text[at:], (at, at + 1 + len(m.group()))
+
+
+def _fullwidth_comma(text, sent, rng):
+    commas = [i for i in range(sent.start, sent.end - 1) if text[i:i + 2] == ", " and text[i - 1].isalpha()]
+    if not commas:
+        return None
+    at = rng.choice(commas)
+    return text[:at] + "，" + text[at + 2:], (at, at + 1)
 
 ZH_KINDS = {
     "one-character fragment": lambda t, s, r: _after(t, s, r.choice(["他。", "是。", "了。", "吗。"]), ""),
@@ -124,6 +149,7 @@ ZH_KINDS = {
     "zero-width char": lambda t, s, r: _after(t, s, "\u200b", ""),
     # added later (last, so the kinds above keep their samples)
     "pronoun / connector fragment": lambda t, s, r: _after(t, s, r.choice(["据悉。", "这是。", "此外。", "对此。"]), ""),
+    "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["其中，。", "此外，。", "对此：。", "同时，。"]), ""),
 }
 
 

@@ -40,7 +40,7 @@ _PRONOUN = r"(?:it|this|that|there|he|she|they|we|i|you|which|these|those)"
 _AUX = r"(?:is|was|are|were|be|been|does|did|do|has|had|have|will|would|can|could|shall|should|may|might|must)"
 # Romanised endings of Japanese / Chinese sentences left behind by MT ("Ta." from 他, "desu").
 # MT output often puts a space before the final period ("Ta .", "It is ."): the same residue.
-_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni|ma)"
+_ROMANISED = regex.compile(r"(?i)(?:ta|ne|ka|yo|desu|masu|deshita|da|le|ba|ya|wa|na|ga|wo|ni|ma|er|shi|zhe|jiu|hai|dou|ye)"
                            r"(?:\s+(?:de|men|le|ne|ma|ba))?\s*\.")  # "Ta de." (他的), "Ta men." (他们)
 _DANGLING_AUX = regex.compile(rf"(?i){_PRONOUN}\s+{_AUX}(?:\s+not)?\s*\.")
 _FUNCTION = (rf"(?:{_PRONOUN}|{_AUX}|the|a|an|and|or|but|so|of|to|in|on|at|for|with|as|by|such as|according to|"
@@ -56,8 +56,22 @@ _ZH_PARTICLE = regex.compile(r"[他她它是了的吗呢吧啊嗯哦]\s*[。．.
 # A Chinese sentence made only of pronouns and connectors ("据悉。", "这是。"): what it introduced was lost.
 _ZH_UNIT = r"(?:他们|她们|它们|他|她|它|这|那|其中|此外|另外|同时|对此|据悉|因此|但是|而且|是)"
 _ZH_FUNCTION_WORDS = regex.compile(rf"{_ZH_UNIT}{{1,3}}\s*[。．.]")
+# A sentence that ends in a comma, semicolon or colon ("Among them,.", "其中，。"): what followed was lost. Made
+# only of connector words ("At the same time,", "与此同时，") it goes; anything else may hold facts and is flagged.
+_EN_CONNECTOR_WORDS = frozenset("""among them in addition additionally meanwhile however moreover furthermore for
+    example instance at the same time on other hand meantime as a result therefore thus hence besides particular
+    specifically that is namely of which this regard to end contrast by words first second third finally also then
+    after present currently moment so far overall general generally speaking short fact still yet but and or more
+    even nevertheless nonetheless instead otherwise similarly likewise accordingly consequently subsequently later
+    earlier previously now today recently notably importantly including such""".split())
+_ZH_CONNECTOR = (r"(?:其中|此外|另外|同时|与此同时|对此|为此|据悉|因此|所以|但是|而且|然而|不过|例如|比如|首先|其次|最后|"
+                 r"总之|目前|此前|随后|另一方面|具体来看|具体而言|数据显示|报道称)")
+_CONNECTOR_ONLY = regex.compile(rf"((?:[\p{{L}}'’]+\s+){{0,3}}[\p{{L}}'’]+)\s*[,;:]\s*\.|{_ZH_CONNECTOR}\s*[，；：、,;:]\s*[。．.]")
 # Only words that cannot end an English sentence: "hoping for." or "go on." are fine, "such as." is not.
 _TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|including|as well as)\.$"
+                            # a verb of saying or knowing whose clause was lost: "It is worth noting that."
+                            r"|\b(?:said|says|noted|noting|believes?|believed|shows|showed|shown|indicated|indicates"
+                            r"|stressed|emphasi[sz]ed|stated|announced|revealed|learned|learnt|pointed out)\s+that\.$"
                             # reported speech whose verb was lost: "He said he would." (not "as we said we would")
                             r"|(?<!\bas\s+\w+\s+)\b(?:said|says|added|stated|promised|pledged|vowed)\s+"
                             r"(?:that\s+)?\w+\s+(?:would|will|could|should|can|must|shall|might|may)\.$")
@@ -90,6 +104,15 @@ _TEXT_END = regex.compile(r"\s+$")
 _CJK_GAP = regex.compile(r"(?<=[\p{Han}，。、；：！？])[ \t]+(?=[\p{Han}，。、；：！？])")
 _DOUBLED_EN = regex.compile(r"([,;:])\s*\1+|(?<=[\p{L}\d)%])\.\.(?!\.)|(?<=[\p{L}\d])\s+([,;:])(?=\s)")
 _DOUBLED_ZH = regex.compile(r"([，。；：、])\1+|，(?=。)")
+# Words that are never written twice in a row in English: "the the", "yuan yuan" are translation or transcript
+# damage ("that that", "had had", "in in" and names such as "Walla Walla" can be right and are left alone).
+_NEVER_DOUBLED = frozenset("""the an of to for with from at by and or but its their our this these those yuan dollar
+    dollars euro euros yen pound pounds percent million billion trillion""".split())
+# The same word twice, or a capitalised one and the same in lower case ("The the", "And and"); filtered by the list.
+_WORD_TWICE = (regex.compile(r"\b(\w+)([ \t]+\1)\b"), regex.compile(r"\b(\p{Lu}\p{Ll}+)([ \t]+\p{Ll}+)\b"))
+# Chinese punctuation between English words ("the system，and"): the ASCII mark, spaced as English spaces it.
+_FULLWIDTH_EN = regex.compile(r"(?<=[\p{Latin}\d%)\]\"”’'])[ \t]*([，；：。！？])[ \t]*(?=([\p{Latin}\d\"“(\[$£€])|\n|$)")
+_FULLWIDTH_ASCII = {"，": ",", "；": ";", "：": ":", "。": ".", "！": "!", "？": "?"}
 _GLUED = regex.compile(r"(?<=[\p{L}\d%)]{2})([.!?])(?=[\p{Lu}][\p{Ll}])")
 
 
@@ -148,6 +171,8 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
         junk += _fragments(sentences, applies)
     if rules.duplicate:
         junk += _duplicates(sentences, profile(lang).duplicate_key, config.duplicate_min_words)
+        if "duplicate.word" in applies:
+            proposals += _repeated_words(text)
     truncated = _truncations(sentences) if rules.truncation and "truncation" in applies else []
     lines = _Lines(text)
     for findings, action in ((junk, config.fragment_action), (truncated, config.truncation_action)):
@@ -317,9 +342,22 @@ def _punctuation(text: str, cjk: bool) -> list[_Proposal]:
     pattern = _DOUBLED_ZH if cjk else _DOUBLED_EN
     out = []
     for m in pattern.finditer(text):
-        kept = m.group().strip()[-1] if m.group().strip() else ""
+        kept = "" if m.group() == "，" else m.group().strip()[-1]  # "，。" keeps the full stop only
         out.append(_Proposal(m.start(), m.end(), kept, "punctuation.doubled", "doubled or misplaced punctuation", 0.9))
+    if not cjk and any(mark in text for mark in _FULLWIDTH_ASCII):  # a scan of the text only where one occurs
+        for m in _FULLWIDTH_EN.finditer(text):
+            mark = _FULLWIDTH_ASCII[m.group(1)] + (" " if m.group(2) else "")
+            out.append(_Proposal(m.start(), m.end(), mark, "punctuation.fullwidth",
+                                 "Chinese punctuation between English words", 0.9))
     return out
+
+
+def _repeated_words(text: str) -> list[_Proposal]:
+    """The second of two equal words that English never doubles ("the the"; "The the" at a sentence start)."""
+    return [_Proposal(m.end(1), m.end(2), "", "duplicate.word", "word written twice", 0.9)
+            for pattern in _WORD_TWICE for m in pattern.finditer(text)
+            if m.group(1).lower() in _NEVER_DOUBLED and m.group(2).lstrip() == m.group(1).lower()
+            and text[m.start() - 1:m.start()] not in ("-", "'", "’") and text[m.end():m.end() + 1] not in ("-", "'", "’")]
 
 
 def _stray_script(text: str, sentences: list[Sentence]) -> tuple[list[_Proposal], list[_Proposal]]:
@@ -364,6 +402,9 @@ def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Find
         elif "fragment.zh" in applies and _ZH_FUNCTION_WORDS.fullmatch(body):
             out.append(_Finding(sent, "fragment.zh_function_words",
                                 "only pronouns or connectors: what it introduced was lost", 0.85))
+        elif _connector_only(body) and ("fragment.zh" in applies or "fragment.en" in applies):
+            out.append(_Finding(sent, "fragment.connector", "a connector ending in a comma: what it introduced was "
+                                "lost", 0.85))
         if "fragment.en" not in applies:
             continue
         if _quoted(body):
@@ -379,6 +420,21 @@ def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Find
         elif _FUNCTION_WORDS.fullmatch(body):
             out.append(_Finding(sent, "fragment.function_words", "sentence made only of function words", 0.85))
     return out
+
+
+def _comma_end(sentence: str) -> bool:
+    """Ends in a full stop right after a comma, semicolon or colon ("Among them,.", "其中，。")."""
+    body = sentence.rstrip()
+    return body[-1:] in (".", "。", "．") and body[:-1].rstrip()[-1:] in (",", ";", ":", "，", "；", "：", "、")
+
+
+def _connector_only(sentence: str) -> bool:
+    """Only connector words, ending in a comma and a full stop ("Among them,.", "与此同时，。")."""
+    if not _comma_end(sentence):
+        return False
+    match = _CONNECTOR_ONLY.fullmatch(sentence.strip())
+    return match is not None and (match.group(1) is None
+                                  or all(w in _EN_CONNECTOR_WORDS for w in match.group(1).lower().split()))
 
 
 def _duplicates(sentences: list[Sentence], duplicate_key, min_words: int, window: int = 3) -> list[_Finding]:
@@ -404,7 +460,10 @@ def _truncations(sentences: list[Sentence]) -> list[_Finding]:
             out.append(_Finding(sent, "truncation.nothing_reported", "reporting verb with nothing reported: what "
                                 "was said was lost, or the attribution of the sentence before split off", 0.7))
             continue
-        if _TRUNCATED_END.search(sent.text):
+        if _comma_end(sent.text) and not _connector_only(sent.text):
+            out.append(_Finding(sent, "truncation.comma_end",
+                                "ends with a comma or colon: what followed was lost", 0.8))
+        elif _TRUNCATED_END.search(sent.text, max(0, len(sent.text) - 80)):  # every ending is shorter
             out.append(_Finding(sent, "truncation.dangling_word",
                                 "ends with a word that needs a complement: the rest was lost", 0.8))
         elif _LIGHT_VERB_END.search(sent.text):

@@ -50,6 +50,17 @@ def test_legitimate_short_sentences_are_kept(text):
     ("贷款增长，，同比上升。。\n", "贷款增长，同比上升。\n", "punctuation.doubled"),
     ("央行宣布降准。这是。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),
     ("央行宣布降准。据悉。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),
+    ("It raised 6 trillion yuan yuan for the the banks.\n", "It raised 6 trillion yuan for the banks.\n",
+     "duplicate.word"),
+    ("The the bank cut rates.\n", "The bank cut rates.\n", "duplicate.word"),
+    ("It will deepen the reform，and list more firms；rates fell。 Loans rose.\n",
+     "It will deepen the reform, and list more firms; rates fell. Loans rose.\n", "punctuation.fullwidth"),
+    ("The bank cut rates. Among them,. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.connector"),
+    ("The bank cut rates. At the same time,. Loans rose.\n", "The bank cut rates. Loans rose.\n",
+     "fragment.connector"),
+    ("The bank cut rates. Er. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.romanized"),
+    ("央行宣布降准。其中，。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.connector"),
+    ("贷款增长，。\n", "贷款增长。\n", "punctuation.doubled"),  # a comma before the full stop goes, no no-op edit
 ])
 def test_repairs(text, expected, rule):
     lang = "zh" if "上" in text or "贷" in text else "en"
@@ -108,6 +119,31 @@ def test_flag_offsets_index_the_cleaned_text():
                                   "Profit rose exactly as we said we would.", "That's what he said."])
 def test_stranded_prepositions_are_not_truncation(text):
     assert clean_text(text, "en").flags == []
+
+
+@pytest.mark.parametrize("text", [
+    "He said that that was the plan.\n",       # "that that" and "had had" can be right
+    "The firm had had a bad year.\n",
+    "It has been investing in in the last years.\n",
+    "The short-term term loan was repaid.\n",  # not the same word twice
+    "Walla Walla Bank and Bora Bora Resorts grew.\n",
+    "他说：“利润增长了。”\n",
+])
+def test_words_that_may_be_doubled_are_kept(text):
+    result = clean_text(text, "zh" if "他" in text else "en")
+    assert result.cleaned_text == text and result.edits == []
+
+
+@pytest.mark.parametrize("text,lang,flagged", [
+    ("Rates fell. It is worth noting that. Loans rose.\n", "en", "It is worth noting that."),
+    ("Rates fell. Revenue rose 5% in the quarter,. Loans rose.\n", "en", "Revenue rose 5% in the quarter,."),
+    ("Rates fell. Loans grew strongly,. Deposits rose.\n", "en", "Loans grew strongly,."),  # not only connectors
+    ("利率下降。公司表示，今年将继续扩大投资规模，。贷款增长。\n", "zh", "公司表示，今年将继续扩大投资规模。"),
+])
+def test_a_sentence_that_lost_its_end_is_flagged_not_removed(text, lang, flagged):
+    result = clean_text(text, lang)
+    assert [f.text for f in result.flags] == [flagged]
+    assert restore_original(result.cleaned_text, result.edits) == text
 
 
 @pytest.mark.parametrize("text,lang", [("“油价会上涨。”他称。贷款增长。\n", "zh"),

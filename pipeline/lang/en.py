@@ -129,7 +129,8 @@ def render_amount(value: float, currency: str | None) -> str:
 
 ENGLISH = LanguageProfile(
     code="en", name="English", joiner=" ", word_spaces=True, budget_unit="words", heading_max=15,
-    stopwords=STOPWORDS, cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en"}),
+    stopwords=STOPWORDS, cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en",
+                                                    "duplicate.word"}),
     split_line=split_line, content_words=content_words, tokens=word_tokens, rouge_tokenizers={"en": None},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{} basis points",
 )
