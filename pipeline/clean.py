@@ -389,6 +389,11 @@ def _enclosed(text: str, start: int, end: int, sent: Sentence) -> bool:
 
 # --- sentence-level rules --------------------------------------------------------------------------
 
+def _visible(sentence: str) -> str:
+    """The sentence as a reader sees it: invisible characters (removed by their own rule) and edge spaces left out."""
+    return _ZERO_WIDTH.sub("", sentence).strip()
+
+
 def _quoted(sentence: str) -> bool:
     return sentence[:1] in "\"“'‘「" or sentence.rstrip()[-1:] in "\"”'’」"
 
@@ -396,7 +401,7 @@ def _quoted(sentence: str) -> bool:
 def _fragments(sentences: list[Sentence], applies: frozenset[str]) -> list[_Finding]:
     out = []
     for i, sent in enumerate(sentences):
-        body = sent.text
+        body = _visible(sent.text)
         if "fragment.zh" in applies and _ZH_PARTICLE.fullmatch(body):
             out.append(_Finding(sent, "fragment.zh_particle", "one-character fragment left by translation", 0.9))
         elif "fragment.zh" in applies and _ZH_FUNCTION_WORDS.fullmatch(body):
@@ -452,21 +457,22 @@ def _duplicates(sentences: list[Sentence], duplicate_key, min_words: int, window
 def _truncations(sentences: list[Sentence]) -> list[_Finding]:
     out = []
     for i, sent in enumerate(sentences):
-        if _quoted(sent.text):
+        body = _visible(sent.text)
+        if _quoted(body):
             continue
         # A reporting verb right after a closing quote attributes the quote: '“...。”他称。', '"..." He said.'
         after_quote = i > 0 and sentences[i - 1].text.rstrip()[-1:] in "\"”’'」"
-        if not after_quote and _REPORTING_ONLY.fullmatch(sent.text):
+        if not after_quote and _REPORTING_ONLY.fullmatch(body):
             out.append(_Finding(sent, "truncation.nothing_reported", "reporting verb with nothing reported: what "
                                 "was said was lost, or the attribution of the sentence before split off", 0.7))
             continue
-        if _comma_end(sent.text) and not _connector_only(sent.text):
+        if _comma_end(body) and not _connector_only(body):
             out.append(_Finding(sent, "truncation.comma_end",
                                 "ends with a comma or colon: what followed was lost", 0.8))
-        elif _TRUNCATED_END.search(sent.text, max(0, len(sent.text) - 80)):  # every ending is shorter
+        elif _TRUNCATED_END.search(body, max(0, len(body) - 80)):  # every ending is shorter
             out.append(_Finding(sent, "truncation.dangling_word",
                                 "ends with a word that needs a complement: the rest was lost", 0.8))
-        elif _LIGHT_VERB_END.search(sent.text):
+        elif _LIGHT_VERB_END.search(body):
             out.append(_Finding(sent, "truncation.missing_object",
                                 "verb phrase without its object (e.g. 'pay attention' to what?)", 0.6))
     return out
@@ -597,6 +603,11 @@ def _flags_in_cleaned(flags: list[_Proposal], edits: list[Edit], cleaned: str) -
         if offsets.removed(prop.start, prop.end):
             continue  # removed by another rule
         start, end = offsets.cleaned(prop.start), offsets.cleaned(prop.end, at_end=True)
+        # an edit at its edge (an invisible character removed, a mark respaced) may leave spaces inside the span
+        span = cleaned[start:end]
+        start, end = start + len(span) - len(span.lstrip()), start + len(span.rstrip())
+        if start >= end:
+            continue
         out.append(Flag(start=start, end=end, text=cleaned[start:end], rule=prop.rule, reason=prop.reason,
                         confidence=prop.confidence))
     return out

@@ -60,6 +60,7 @@ def test_legitimate_short_sentences_are_kept(text):
      "fragment.connector"),
     ("The bank cut rates. Er. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.romanized"),
     ("央行宣布降准。其中，。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.connector"),
+    ("央行宣布降准。\u200b据悉。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),  # invisible
     ("贷款增长，。\n", "贷款增长。\n", "punctuation.doubled"),  # a comma before the full stop goes, no no-op edit
 ])
 def test_repairs(text, expected, rule):
@@ -139,6 +140,7 @@ def test_words_that_may_be_doubled_are_kept(text):
     ("Rates fell. Revenue rose 5% in the quarter,. Loans rose.\n", "en", "Revenue rose 5% in the quarter,."),
     ("Rates fell. Loans grew strongly,. Deposits rose.\n", "en", "Loans grew strongly,."),  # not only connectors
     ("利率下降。公司表示，今年将继续扩大投资规模，。贷款增长。\n", "zh", "公司表示，今年将继续扩大投资规模。"),
+    ("Rates fell.\u202e  Loans grew strongly,. Deposits rose.\n", "en", "Loans grew strongly,."),  # no edge spaces
 ])
 def test_a_sentence_that_lost_its_end_is_flagged_not_removed(text, lang, flagged):
     result = clean_text(text, lang)

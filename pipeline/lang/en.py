@@ -24,11 +24,12 @@ _STARTERS = frozenset(
     meanwhile analysts shares its his her their our according as while after before when if""".split()
 )
 
-# End punctuation, optional closing quotes/brackets, then whitespace and an opener, or a glued capital.
+# End punctuation, optional closing quotes/brackets (and invisible characters), then whitespace and an opener, or a
+# glued capital.
 # ... or a lower-case fragment of at most three words that ends right away ("rose. ta. But"), which is
 # machine-translation residue the cleaner must see as a sentence of its own.
 _EN_BOUNDARY = regex.compile(
-    r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥]"""
+    r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥]"""
     r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}](?:\p{Ll}|\s|\p{Lu}+\s)))"""
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.,'’][\p{L}\p{N}]+)*")
