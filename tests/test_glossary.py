@@ -115,6 +115,25 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     assert found(text, lang) == expected
 
 
+@pytest.mark.parametrize("text,lang,expected", [
+    # set phrases of the everyday sense (cues.yaml `everyday`), whatever the sentence is about
+    ("With billions of yuan at stake, investors sold shares of the bank.", "en", []),
+    ("Net profit rose 8%, beating forecasts by a wide margin.", "en", [("Net profit", "net profit")]),
+    ("Analysts gave credit to the chief executive of the bank as loans rose 5%.", "en", []),
+    ("城市人口流动性增强，银行资金充裕。", "zh", []),
+    # a form of two entries: the sense with its own cue word
+    ("Adjusted EBITDA margin rose 200 basis points.", "en",
+     [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),
+    ("Brokers raised the margin on copper futures contracts.", "en",
+     [("margin", "margin"), ("futures contracts", "futures")]),
+    ("The buyer paid a premium of 30% over the share price.", "en",
+     [("premium", "price premium"), ("share price", "stock price")]),
+    ("Written premiums at the insurer rose 9%.", "en", [("premiums", "insurance premium"), ("insurer", "insurer")]),
+])
+def test_set_phrases_and_senses(text, lang, expected):
+    assert found(text, lang) == expected
+
+
 @pytest.mark.parametrize("text,expected", [
     ("The yield spread widened.", "yield spread"),                      # not term spread
     ("The notes were sold at par value.", "face value"),                # not principal

@@ -15,6 +15,8 @@ financial sense for ambiguous forms. The cue words live in `cues.yaml` beside th
   "shares were fine", 操作指引): a sentence full of finance proves nothing, so it counts only with the entry's
   own evidence, and its cue word must be close by (a collocation: within CUE_WORDS words and the same clause
   in English, the same clause in Chinese).
+- An ambiguous form inside a set phrase of its everyday sense (`everyday` in cues.yaml: "at stake", "by a wide
+  margin", "gave credit", 杠杆原理) is dropped whatever the evidence.
 - A form of several entries (回购: repo or share buyback) takes the entry with its own evidence (first two
   kinds above); without it the form is dropped rather than guessed."""
 from __future__ import annotations
@@ -63,6 +65,7 @@ class _Lexicon:
     weak: regex.Pattern
     places: regex.Pattern      # a place or institution right before a generic form (ends at the form)
     home: frozenset[str]       # qualifiers that keep the form: the home country
+    everyday: regex.Pattern    # set phrases where an ambiguous form has its everyday sense
 
 
 def word_pattern(words: list[str], spaced: bool) -> regex.Pattern:
@@ -83,7 +86,7 @@ def lexicon(lang: Lang) -> _Lexicon:
     else:
         before = f"(?:{'|'.join(regex.escape(p) for p in sorted(places, key=len, reverse=True))})$"
     return _Lexicon(word_pattern(data["strong"], spaced), word_pattern(data["weak"], spaced), regex.compile(before),
-                    frozenset(h.lower() for h in home))
+                    frozenset(h.lower() for h in home), word_pattern(data["everyday"], spaced))
 
 
 def _qualifier(text: str, cand: Candidate, lex: _Lexicon, spaced: bool) -> str | None:
@@ -124,6 +127,12 @@ def _near(text: str, cand: Candidate, start: int, end: int, spaced: bool) -> tup
     return (before[0] if before else cand.start), (after[-1] if after else cand.end)
 
 
+def _in_set_phrase(text: str, cand: Candidate, phrases: regex.Pattern) -> bool:
+    """Whether a set phrase of the everyday sense covers the form (looked for around it only)."""
+    return any(m.start() <= cand.start and cand.end <= m.end()
+               for m in phrases.finditer(text, max(0, cand.start - 40), cand.end + 40))
+
+
 def _sentence_score(text: str, start: int, end: int, inside: list[Candidate], lex: _Lexicon) -> int:
     """The general evidence of one sentence: its unambiguous terms and the cue words and amounts outside any
     candidate (ambiguous neighbours prove nothing)."""
@@ -153,6 +162,8 @@ def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[i
         for cand in inside:
             if not cand.ambiguous:
                 out.append(cand)
+                continue
+            if _in_set_phrase(text, cand, lex.everyday):
                 continue
             own = [(cand.start, cand.end)]
             # The entry's own evidence: its unambiguous form in the article, or one of its cue words here.
