@@ -121,6 +121,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("Net profit rose 8%, beating forecasts by a wide margin.", "en", [("Net profit", "net profit")]),
     ("Analysts gave credit to the chief executive of the bank as loans rose 5%.", "en", []),
     ("城市人口流动性增强，银行资金充裕。", "zh", []),
+    ("公司动漫衍生品收入增长20%，股价上涨3%。", "zh", [("股价", "stock price")]),
+    ("工厂保险丝熔断导致停产，公司股价下跌5%。", "zh", [("股价", "stock price")]),
+    ("The derivative of the price fell, and bond yields rose 5%.", "en", [("bond yields", "bond yield")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
      [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),
