@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError
-from .escape import terminal
+from .escape import spreadsheet_cell, terminal
 
 FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
 CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
@@ -99,12 +99,11 @@ def cmd_glossary(args) -> int:
         buf = _io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces", "status"])
-        for r in terms:
-            writer.writerow([r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]),
-                             ";".join(r["surfaces"]), "glossary"])
-        for c in candidates:  # a candidate fills the column of its own language
-            writer.writerow([c["term"] if c["lang"] == code else "" for code in OUTPUT_LANGS]
-                            + ["", c["count"], ";".join(c["articles"]), c["term"], c["status"]])
+        rows = [[r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]), ";".join(r["surfaces"]),
+                 "glossary"] for r in terms]
+        rows += [[c["term"] if c["lang"] == code else "" for code in OUTPUT_LANGS]  # its own language's column
+                 + ["", c["count"], ";".join(c["articles"]), c["term"], c["status"]] for c in candidates]
+        writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
         sys.stdout.write(buf.getvalue())
     else:
         from .escape import markdown_cell

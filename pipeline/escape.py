@@ -1,5 +1,6 @@
 """Escaping of text that came from input (articles, ids, file names, terms) before it is shown: control
-characters for terminals, HTML and table syntax for Markdown. JSON output needs none (json escapes)."""
+characters for terminals, HTML and table syntax for Markdown, formulas for spreadsheets (CSV). JSON output needs
+none (json escapes)."""
 from __future__ import annotations
 
 import html
@@ -27,6 +28,15 @@ def markdown(text: str) -> str:
     which renders as the character itself), no control characters."""
     text = _MD_INLINE.sub(r"\\\g<0>", html.escape(terminal(text), quote=False))
     return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", text)
+
+
+def spreadsheet_cell(value):
+    """A CSV cell that a spreadsheet shows as text: one starting with = + - @ or a tab or carriage return would be
+    run as a formula (=HYPERLINK(...) in an id or a file name), so it gets a leading apostrophe, as OWASP
+    recommends. Numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def markdown_cell(text: str) -> str:

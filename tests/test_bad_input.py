@@ -1,7 +1,9 @@
 """Bad input, bad paths and hostile configs over every entry point: the CLI commands, the batch summarizer, the
 Python API and the Hugging Face pipeline. Each case asserts the documented one-line error and its code (or the
 correct result), so that the same input gets the same verdict everywhere."""
+import csv
 import fcntl
+import io
 import json
 import os
 import re
@@ -648,6 +650,20 @@ def test_evaluate_markdown_escapes_names(tmp_path, capsys):
     assert "<b>" not in out and "&lt;b&gt;x\\|y" in out
     assert main(["evaluate", "--pred", str(pred), "--ref", str(ref), "--name", "[bold]\x1b[2Jx", "--rounds", "10"]) == 0
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_csv_output_never_holds_a_live_formula(tmp_path, capsys):
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"id": "=HYPERLINK(\"http://x\",\"y\")", "text": GOOD_EN}) + "\n", encoding="utf-8")
+    assert main(["glossary", str(records), "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[1][4].startswith("'=HYPERLINK") and not any(cell[:1] in "=+-@" for row in rows for cell in row if cell)
+    ref = _src(tmp_path, [{"id": "1", "summary": "Loans rose."}], "ref.jsonl")
+    pred = _src(tmp_path, [{"id": "1", "summary": "Loans rose."}], "pred.jsonl")
+    assert main(["evaluate", "--pred", str(pred), "--ref", str(ref), "--name", "@SUM(A1)", "--format", "csv",
+                 "--rounds", "10"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert {row[0] for row in rows[1:]} == {"'@SUM(A1)"}
 
 
 # --- other entry-point details ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
-from ..escape import markdown, markdown_cell, terminal
+from ..escape import markdown, markdown_cell, spreadsheet_cell, terminal
 from . import EvalReport
 
 PLOTTED = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
@@ -51,7 +51,7 @@ def to_csv(report: EvalReport) -> str:
     writer.writerow(["system", "metric", "value", "ci_low", "ci_high"])
     for system in report.systems:
         for metric, s in system.scores.items():
-            writer.writerow([system.name, metric, f"{s.value:.6f}", f"{s.low:.6f}", f"{s.high:.6f}"])
+            writer.writerow([spreadsheet_cell(system.name), metric, f"{s.value:.6f}", f"{s.low:.6f}", f"{s.high:.6f}"])
     return out.getvalue()
 
 
