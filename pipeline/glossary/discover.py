@@ -27,7 +27,9 @@ EN_STOP = frozenset(
     very about over under into per year years month months last next first second third this same
     said says say including include includes such further higher lower large small big long short
     list lists issue issues launch launches offer offers provide provides support supports use uses cut cuts
-    raise raises expand expands set sets make makes buy buys sell sells plan plans help helps get gets""".split()
+    raise raises expand expands set sets make makes buy buys sell sells plan plans help helps get gets
+    meanwhile however moreover furthermore therefore thus besides separately overall instead nevertheless
+    nonetheless yet still now then today yesterday tomorrow""".split()
 )
 _EN_PHRASE = regex.compile(
     r"(?<![\p{L}\p{N}'’-])(?P<mods>(?:[A-Za-z][a-z]*(?:-[a-z]+)*[ \t]+){1,3})"
