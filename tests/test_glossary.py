@@ -138,6 +138,17 @@ def test_set_phrases_and_senses(text, lang, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("Non-mortgage revenue rose and non-interest income fell.", []),     # the opposite of the term
+    ("Pre-tax income rose 5%.", []),                                     # not "tax income"
+    ("TNK-BP shares rose. Ex-PPP loans grew.", []),                       # part of a name or another acronym
+    ("Mortgage loans rose. A-shares and H-shares fell.", [("Mortgage loans", "mortgage loan"),
+                                                          ("A-shares", "A-share"), ("H-shares", "H-share")]),
+])
+def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("The yield spread widened.", "yield spread"),                      # not term spread
     ("The notes were sold at par value.", "face value"),                # not principal
     ("The court issued a liquidation order.", "winding-up order"),      # not the creditor's petition

@@ -70,6 +70,11 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
 
 
 _LINE = regex.compile(r"[^\n]+")
+# A form right after a prefix that changes its meaning ("non-mortgage", "pre-tax income", "ex-PPP", "belt-tightening"),
+# or an acronym right after a capitalised word and a hyphen ("TNK-BP"), is part of another word: not the term.
+_PREFIXED = regex.compile(r"(?<![\p{L}\p{N}])(?i:non|ex|pre|post|anti|de|un|sub|semi|multi|inter|intra|mid|over|under"
+                          r"|belt|self|cross)-$")
+_NAME_PART = regex.compile(r"\p{Lu}[\p{L}\p{N}]*-$")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
 
@@ -198,17 +203,26 @@ class TermDetector:
         at each word start only the forms whose first two letters fit."""
         if self._en_by_key is None:
             return [replace(self._en_index[m.lastindex - 1], start=m.start(), end=m.end())
-                    for m in self._en.finditer(text)]
+                    for m in self._en.finditer(text)
+                    if not self._inside_a_word(text, m.start(), m.group())]
         out, end = [], 0
         for start in _WORD_START.finditer(text):
             p = start.start()
             key = _key(text[p:p + 40]) if p >= end else None
             ks = self._en_by_key.get(key) if key is not None else None
             hit = self._key_pattern(key, ks).match(text, p) if ks is not None else None
-            if hit is not None:
+            if hit is not None and not self._inside_a_word(text, p, hit.group()):
                 out.append(replace(self._en_index[ks[hit.lastindex - 1]], start=hit.start(), end=hit.end()))
                 end = hit.end()
         return out
+
+    @staticmethod
+    def _inside_a_word(text: str, start: int, surface: str) -> bool:
+        """Whether the form found at `start` is the second part of a hyphenated word that means something else."""
+        if start < 2 or text[start - 1] != "-":
+            return False
+        before = text[max(0, start - 12):start]
+        return _PREFIXED.search(before) is not None or (capitals(surface) and _NAME_PART.search(before) is not None)
 
     def _key_pattern(self, key: str, ks: list[int]) -> regex.Pattern:
         """The alternation of the forms `ks` (those starting with `key`), compiled once."""
