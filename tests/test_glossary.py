@@ -138,7 +138,7 @@ def test_set_phrases_and_senses(text, lang, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Non-mortgage revenue rose and non-interest income fell.", []),     # the opposite of the term
+    ("Non-mortgage revenue rose and non-interest income fell.", [("revenue", "operating revenue")]),  # not "mortgage"
     ("Pre-tax income rose 5%.", []),                                     # not "tax income"
     ("TNK-BP shares rose. Ex-PPP loans grew.", []),                       # part of a name or another acronym
     ("Mortgage loans rose. A-shares and H-shares fell.", [("Mortgage loans", "mortgage loan"),
@@ -154,6 +154,10 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("The court issued a liquidation order.", "winding-up order"),      # not the creditor's petition
     ("Risk appetite faded.", "risk appetite"),                          # not market sentiment
     ("Cash and cash equivalents rose.", "cash and cash equivalents"),  # not 货币资金
+    ("Operating income rose.", "operating profit"),                     # not 营业收入 (revenue)
+    ("Income taxes rose.", "income tax"),                               # not 个人所得税 (personal)
+    ("Interest income rose.", "interest income"),                       # not net interest income
+    ("Interest expense rose.", "interest expense"),                     # not 财务费用 as a whole
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
     assert [term for _, term in found(text)] == [expected]
