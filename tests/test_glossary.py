@@ -158,6 +158,7 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("Income taxes rose.", "income tax"),                               # not 个人所得税 (personal)
     ("Interest income rose.", "interest income"),                       # not net interest income
     ("Interest expense rose.", "interest expense"),                     # not 财务费用 as a whole
+    ("Treasuries rallied after the Treasury spoke.", "US Treasuries"),  # "the Treasury" is no bond
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
     assert [term for _, term in found(text)] == [expected]
