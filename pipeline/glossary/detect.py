@@ -22,7 +22,7 @@ from .terms import Term, capitals, is_acronym, load_terms
 
 _NO_SINGULAR = frozenset({"futures", "earnings", "savings", "proceeds", "arrears", "securities", "goods", "means",
                           "news", "series", "headquarters", "economics", "statistics", "politics", "sales",
-                          "treasuries"})  # bonds; "the Treasury" is a ministry (US Treasury has its own entry)
+                          "treasuries", "alternatives"})  # "the Treasury" is a ministry, "an alternative" a choice
 
 
 def _plurals(word: str) -> list[str]:
