@@ -170,6 +170,8 @@ def test_forms_belong_to_their_own_entry(text, expected):
     ("中国央行宣布降准。", "zh", [("中国央行", "People's Bank of China"), ("降准", "RRR cut")]),
     ("央行宣布降准。", "zh", [("央行", "central bank"), ("降准", "RRR cut")]),
     ("Korea's central bank raised rates.", "en", [("Korea's central bank", "Bank of Korea")]),
+    ("Profit was 1.3bn Australian dollars; the dollar fell against the United States dollar.", "en",
+     [("dollar", "US dollar"), ("United States dollar", "US dollar")]),  # another country's dollar is not 美元
     ("Peru's central bank raised rates.", "en", []),
     ("The central bank of Peru raised rates.", "en", []),
     ("Japan's Ministry of Finance intervened; the Ministry of Finance of Chile did not.", "en",
