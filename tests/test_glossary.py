@@ -123,6 +123,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("城市人口流动性增强，银行资金充裕。", "zh", []),
     ("公司动漫衍生品收入增长20%，股价上涨3%。", "zh", [("股价", "stock price")]),
     ("工厂保险丝熔断导致停产，公司股价下跌5%。", "zh", [("股价", "stock price")]),
+    ("该资产在产权交易所挂牌转让，交易金额5亿元。", "zh", []),                   # not a stock exchange
+    ("公司取得100%份额的净利润，比上年同期增长6%。", "zh", [("净利润", "net profit")]),  # a share, not 基金份额
+    ("银行间债券市场互联互通业务启动。", "zh", [("债券市场", "bond market")]),      # not Stock Connect
     ("The derivative of the price fell, and bond yields rose 5%.", "en", [("bond yields", "bond yield")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
