@@ -127,6 +127,10 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("公司取得100%份额的净利润，比上年同期增长6%。", "zh", [("净利润", "net profit")]),  # a share, not 基金份额
     ("银行间债券市场互联互通业务启动。", "zh", [("债券市场", "bond market")]),      # not Stock Connect
     ("The derivative of the price fell, and bond yields rose 5%.", "en", [("bond yields", "bond yield")]),
+    ("Our capital allocation priorities are unchanged, and shares rose 5%.", "en", []),
+    ("Revenue growth rate was 12% and earnings per share rose.", "en",
+     [("Revenue", "operating revenue"), ("earnings per share", "earnings per share")]),
+    ("ABN Amro shares rose 3% as banks gained.", "en", []),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
      [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),
@@ -162,6 +166,11 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("Interest income rose.", "interest income"),                       # not net interest income
     ("Interest expense rose.", "interest expense"),                     # not 财务费用 as a whole
     ("Treasuries rallied after the Treasury spoke.", "US Treasuries"),  # "the Treasury" is no bond
+    ("Excluding PPP loans, loans grew.", "Paycheck Protection Program"),  # not a public-private partnership
+    ("The government signed PPP projects.", "public-private partnership"),
+    ("US retail sales rose 0.6%.", "retail sales"),                     # not 社会消费品零售总额
+    ("We raised our earnings guidance.", "guidance"),                   # not 业绩预告
+    ("R&D tax credits rose.", "tax credit"),                            # not 信贷
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
     assert [term for _, term in found(text)] == [expected]
