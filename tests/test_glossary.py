@@ -131,6 +131,8 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("Revenue growth rate was 12% and earnings per share rose.", "en",
      [("Revenue", "operating revenue"), ("earnings per share", "earnings per share")]),
     ("ABN Amro shares rose 3% as banks gained.", "en", []),
+    ("基金上涨了约50%，但投资者的亏损仍是事实。", "zh", []),          # an investor's loss, not a company's net loss
+    ("公司预计全年亏损5亿元。", "zh", [("亏损", "net loss")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
      [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),
