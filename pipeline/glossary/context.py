@@ -16,7 +16,7 @@ financial sense for ambiguous forms. The cue words live in `cues.yaml` beside th
   own evidence, and its cue word must be close by (a collocation: within CUE_WORDS words and the same clause
   in English, the same clause in Chinese).
 - An ambiguous form inside a set phrase of its everyday sense (`everyday` in cues.yaml: "at stake", "by a wide
-  margin", "gave credit", 杠杆原理) is dropped whatever the evidence.
+  margin", "gave credit", 人口流动性) is dropped whatever the evidence.
 - A form of several entries (回购: repo or share buyback) takes the entry with its own evidence (first two
   kinds above); without it the form is dropped rather than guessed."""
 from __future__ import annotations
