@@ -150,6 +150,7 @@ def test_set_phrases_and_senses(text, lang, expected):
     ("Non-mortgage revenue rose and non-interest income fell.", [("revenue", "operating revenue")]),  # not "mortgage"
     ("Pre-tax income rose 5%.", []),                                     # not "tax income"
     ("TNK-BP shares rose. Ex-PPP loans grew.", []),                       # part of a name or another acronym
+    ("Yukos sold its stake to BP. We sold Class A shares.", [("stake", "stake")]),  # the company BP; a share class
     ("Mortgage loans rose. A-shares and H-shares fell.", [("Mortgage loans", "mortgage loan"),
                                                           ("A-shares", "A-share"), ("H-shares", "H-share")]),
 ])

@@ -55,15 +55,16 @@ def _number_forms(word: str) -> list[str]:
 
 def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
     """Regex for a surface form: singular and plural on the last word, hyphen or space between words,
-    case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf"). A number form
-    that another entry lists as its own (`explicit`, lower case) is left to that entry."""
+    case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf") or a short lower-case
+    abbreviation ("bp" must not match the company BP). A number form that another entry lists as its own
+    (`explicit`, lower case) is left to that entry."""
     words = form.split(" ")
     parts = [regex.escape(w).replace(r"\-", r"[-\s]?") for w in words[:-1]]
     variants = sorted({v for v in _number_forms(words[-1])
                        if v == words[-1] or " ".join(words[:-1] + [v]).lower() not in explicit}, key=len, reverse=True)
     last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in variants) + ")"
     body = r"[-\s]+".join(parts + [last])
-    if capitals(form):
+    if capitals(form) or (form.isalpha() and form.islower() and len(form) <= 3):
         return body
     if regex.match(r"\p{Lu}[-\s]", form):  # "A-share", "S fund": the capital letter is not the article "a"
         return rf"(?=\p{{Lu}})(?i:{body})"
@@ -72,10 +73,12 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
 
 _LINE = regex.compile(r"[^\n]+")
 # A form right after a prefix that changes its meaning ("non-mortgage", "pre-tax income", "ex-PPP", "belt-tightening"),
-# or an acronym right after a capitalised word and a hyphen ("TNK-BP"), is part of another word: not the term.
+# or an acronym right after a capitalised word and a hyphen ("TNK-BP"), is part of another word: not the term; so is
+# a share class letter ("Class A shares" are not A-shares).
 _PREFIXED = regex.compile(r"(?<![\p{L}\p{N}])(?i:non|ex|pre|post|anti|de|un|sub|semi|multi|inter|intra|mid|over|under"
                           r"|belt|self|cross)-$")
 _NAME_PART = regex.compile(r"\p{Lu}[\p{L}\p{N}]*-$")
+_SHARE_CLASS = regex.compile(r"(?i:class)\s+$")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
 
@@ -219,10 +222,11 @@ class TermDetector:
 
     @staticmethod
     def _inside_a_word(text: str, start: int, surface: str) -> bool:
-        """Whether the form found at `start` is the second part of a hyphenated word that means something else."""
-        if start < 2 or text[start - 1] != "-":
-            return False
+        """Whether the form found at `start` is the second part of a hyphenated word that means something else, or
+        a share class letter."""
         before = text[max(0, start - 12):start]
+        if start < 2 or text[start - 1] != "-":
+            return _SHARE_CLASS.search(before) is not None
         return _PREFIXED.search(before) is not None or (capitals(surface) and _NAME_PART.search(before) is not None)
 
     def _key_pattern(self, key: str, ks: list[int]) -> regex.Pattern:
