@@ -133,6 +133,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("ABN Amro shares rose 3% as banks gained.", "en", []),
     ("基金上涨了约50%，但投资者的亏损仍是事实。", "zh", []),          # an investor's loss, not a company's net loss
     ("公司预计全年亏损5亿元。", "zh", [("亏损", "net loss")]),
+    ("今年将在临港新片区实行更大程度的压力测试。", "zh", [("临港新片区", "Lingang Special Area")]),  # a policy trial
+    ("子公司于3月起纳入合并，公司营收增长。", "zh", [("子公司", "subsidiary"), ("营收", "operating revenue")]),
+    ("合并报表显示利润增长。", "zh", [("合并报表", "consolidated financial statements")]),  # not 企业合并
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
      [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),
