@@ -136,6 +136,8 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("今年将在临港新片区实行更大程度的压力测试。", "zh", [("临港新片区", "Lingang Special Area")]),  # a policy trial
     ("子公司于3月起纳入合并，公司营收增长。", "zh", [("子公司", "subsidiary"), ("营收", "operating revenue")]),
     ("合并报表显示利润增长。", "zh", [("合并报表", "consolidated financial statements")]),  # not 企业合并
+    ("CBOT玉米期货和LPG价格下跌，PETG与EVA膜需求旺盛。", "zh", [("期货", "futures")]),  # no BOT, LP, PE, EV in them
+    ("PE机构加大投资，LP出资踊跃。", "zh", [("PE", "private equity"), ("LP", "limited partner")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",
      [("EBITDA", "EBITDA"), ("margin", "profit margin"), ("basis points", "basis point")]),

@@ -72,6 +72,16 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
 
 
 _LINE = regex.compile(r"[^\n]+")
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _cuts_latin(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym)."""
+    return ((start > 0 and _latin(text[start]) and _latin(text[start - 1]))
+            or (end < len(text) and _latin(text[end - 1]) and _latin(text[end])))
 # A form right after a prefix that changes its meaning ("non-mortgage", "pre-tax income", "ex-PPP", "belt-tightening"),
 # or an acronym right after a capitalised word and a hyphen ("TNK-BP"), is part of another word: not the term; so is
 # a share class letter ("Class A shares" are not A-shares).
@@ -184,7 +194,8 @@ class TermDetector:
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
         is itself a term form); a two-character form must also end at such a position (配股 is not found in
-        获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度)."""
+        获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度). No form begins or ends
+        inside a run of Latin letters ("BOT" is not found in CBOT, nor "LP" in LPG)."""
         inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form
         for word, start, end in self.words(text):
             if word not in self._zh and end - start > 1:
@@ -194,7 +205,7 @@ class TermDetector:
         while i < len(text):
             for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
-                if hit is not None and (size > 2 or not inside[i + size]):
+                if hit is not None and (size > 2 or not inside[i + size]) and not _cuts_latin(text, i, i + size):
                     out.append(replace(hit, start=offset + i, end=offset + i + size))
                     i += size
                     break
