@@ -150,7 +150,16 @@ ZH_KINDS = {
     # added later (last, so the kinds above keep their samples)
     "pronoun / connector fragment": lambda t, s, r: _after(t, s, r.choice(["据悉。", "这是。", "此外。", "对此。"]), ""),
     "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["其中，。", "此外，。", "对此：。", "同时，。"]), ""),
+    "doubled function character": lambda t, s, r: _double_particle(t, s, r),
 }
+
+
+def _double_particle(text, sent, rng):
+    spots = [i for i in range(sent.start, sent.end) if text[i] in "的在将是"]
+    if not spots:
+        return None
+    at = rng.choice(spots)
+    return text[:at] + text[at] + text[at:], (at, at + 1)
 
 
 def _inside_han(text, sent, rng):

@@ -112,6 +112,9 @@ _NEVER_DOUBLED = frozenset("""the an of to for with from at by and or but its th
 # Looked for in the lower-cased text ("The the" too). The standard library's engine runs this literal alternation
 # with a back-reference about 1.7 times faster than `regex`, and the scan covers every English text.
 _WORD_TWICE = re.compile(r"\b(" + "|".join(sorted(_NEVER_DOUBLED, key=len, reverse=True)) + r")([ \t]+\1)\b")
+# Chinese function characters written twice ("计划将将铝合金", "公司的的利润"): removed when jieba cuts them as two
+# one-character words; "标的的", "行为为", "不了了之" and "实实在在" are cut otherwise and stay.
+_ZH_DOUBLE = regex.compile(r"([的了是在和与将被把对及从向为])\1")
 # Chinese punctuation between English words ("the system，and"): the ASCII mark, spaced as English spaces it.
 _FULLWIDTH_EN = regex.compile(r"(?<=[\p{Latin}\d%)\]\"”’'])[ \t]*([，；：。！？])[ \t]*(?=([\p{Latin}\d\"“(\[$£€])|\n|$)")
 _FULLWIDTH_ASCII = {"，": ",", "；": ";", "：": ":", "。": ".", "！": "!", "？": "?"}
@@ -175,6 +178,8 @@ def clean_text(text: str, lang: Lang, config: CleanConfig | None = None) -> Clea
         junk += _duplicates(sentences, profile(lang).duplicate_key, config.duplicate_min_words)
         if "duplicate.word" in applies:
             proposals += _repeated_words(text)
+        if "duplicate.particle" in applies:
+            proposals += _doubled_particles(text)
     truncated = _truncations(sentences) if rules.truncation and "truncation" in applies else []
     lines = _Lines(text)
     for findings, action in ((junk, config.fragment_action), (truncated, config.truncation_action)):
@@ -396,6 +401,23 @@ def _enclosed(text: str, start: int, end: int, sent: Sentence) -> bool:
 
 
 # --- sentence-level rules --------------------------------------------------------------------------
+
+def _doubled_particles(text: str) -> list[_Proposal]:
+    """The second of two equal Chinese function characters that jieba cuts as two words (a few characters either
+    side are enough to cut the same way)."""
+    from .lang.zh import jieba_rs
+
+    out = []
+    for m in _ZH_DOUBLE.finditer(text):
+        start = max(0, m.start() - 8)
+        words, pos = {}, start
+        for word in jieba_rs().cut(text[start:m.end() + 8], False):
+            words[pos] = word
+            pos += len(word)
+        if words.get(m.start()) == m.group(1) and words.get(m.start() + 1) == m.group(1):
+            out.append(_Proposal(m.start() + 1, m.end(), "", "duplicate.word", "word written twice", 0.85))
+    return out
+
 
 def _visible(sentence: str) -> str:
     """The sentence as a reader sees it: invisible characters (removed by their own rule) and edge spaces left out."""

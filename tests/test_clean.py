@@ -62,6 +62,7 @@ def test_legitimate_short_sentences_are_kept(text):
     ("央行宣布降准。其中，。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.connector"),
     ("央行宣布降准。\u200b据悉。贷款增长。\n", "央行宣布降准。贷款增长。\n", "fragment.zh_function_words"),  # invisible
     ("贷款增长，。\n", "贷款增长。\n", "punctuation.doubled"),  # a comma before the full stop goes, no no-op edit
+    ("公司计划将将铝合金工艺用于新车，贷款增长。\n", "公司计划将铝合金工艺用于新车，贷款增长。\n", "duplicate.word"),
 ])
 def test_repairs(text, expected, rule):
     lang = "zh" if "上" in text or "贷" in text else "en"
@@ -129,6 +130,7 @@ def test_stranded_prepositions_are_not_truncation(text):
     "The short-term term loan was repaid.\n",  # not the same word twice
     "Walla Walla Bank and Bora Bora Resorts grew.\n",
     "他说：“利润增长了。”\n",
+    "他说，优质投资标的的机遇不会不了了之，带来实实在在的好处。\n",  # 标的+的, idioms: jieba keeps them whole
 ])
 def test_words_that_may_be_doubled_are_kept(text):
     result = clean_text(text, "zh" if "他" in text else "en")
