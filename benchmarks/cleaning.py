@@ -139,27 +139,32 @@ def _fullwidth_comma(text, sent, rng):
     at = rng.choice(commas)
     return text[:at] + "，" + text[at + 2:], (at, at + 1)
 
+
+def _doubled(chars: str):
+    """An injection that writes one of `chars` found in the sentence twice."""
+    def inject(text, sent, rng):
+        spots = [i for i in range(sent.start, sent.end) if text[i] in chars]
+        if not spots:
+            return None
+        at = rng.choice(spots)
+        return text[:at] + text[at] + text[at:], (at, at + 1)
+
+    return inject
+
+
 ZH_KINDS = {
     "one-character fragment": lambda t, s, r: _after(t, s, r.choice(["他。", "是。", "了。", "吗。"]), ""),
     "duplicated sentence": lambda t, s, r: _after(t, s, t[s.start:s.end], ""),
     "space between Han": lambda t, s, r: _inside_han(t, s, r),
-    "doubled punctuation": lambda t, s, r: _double_zh(t, s, r),
+    "doubled punctuation": _doubled("，。"),
     "HTML tag": lambda t, s, r: _inside(t, s, r.choice(["<br>", "</p>"]), r) if " " in t[s.start:s.end]
     else _after(t, s, "<br>", ""),
     "zero-width char": lambda t, s, r: _after(t, s, "\u200b", ""),
     # added later (last, so the kinds above keep their samples)
     "pronoun / connector fragment": lambda t, s, r: _after(t, s, r.choice(["据悉。", "这是。", "此外。", "对此。"]), ""),
     "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["其中，。", "此外，。", "对此：。", "同时，。"]), ""),
-    "doubled function character": lambda t, s, r: _double_particle(t, s, r),
+    "doubled function character": _doubled("的在将是"),
 }
-
-
-def _double_particle(text, sent, rng):
-    spots = [i for i in range(sent.start, sent.end) if text[i] in "的在将是"]
-    if not spots:
-        return None
-    at = rng.choice(spots)
-    return text[:at] + text[at] + text[at:], (at, at + 1)
 
 
 def _inside_han(text, sent, rng):
@@ -168,14 +173,6 @@ def _inside_han(text, sent, rng):
         return None
     at = rng.choice(spots)
     return text[:at] + " " + text[at:], (at, at + 1)
-
-
-def _double_zh(text, sent, rng):
-    spots = [i for i in range(sent.start, sent.end) if text[i] in "，。"]
-    if not spots:
-        return None
-    at = rng.choice(spots)
-    return text[:at] + text[at] + text[at:], (at, at + 1)
 
 
 def injected(records: list[dict], lang: str, per_kind: int) -> dict:
