@@ -20,6 +20,7 @@ from .config import CleanConfig
 from .gate import CONTROL_SEQUENCE
 from .schema import CleanResult, Edit, Flag, Lang, Provenance, Sentence
 from .lang import profile
+from .lang.base import INVISIBLE
 from .segment import split_sentences
 
 PROVENANCE = Provenance(backend="rules", model="bisum-cleaner")
@@ -95,9 +96,8 @@ _SCRIPT = regex.compile(r"(?is)<(script|style)\b[^>]*>.*?</\1\s*>|&lt;(script|st
 _ENCODED_TAG = regex.compile(r"&lt;/?[A-Za-z][A-Za-z0-9]*(?:\s(?:(?!&[lg]t;)[^<>])*)?/?&gt;")
 
 _ENTITY = regex.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
-# Invisible characters: zero-width spaces and joiners, the BOM, and bidirectional marks and overrides (they can
-# reorder what a reader sees; English and Chinese text never needs them).
-_ZERO_WIDTH = regex.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+")
+# Invisible characters: bidirectional marks can reorder what a reader sees; English and Chinese text needs none.
+_ZERO_WIDTH = regex.compile(f"[{INVISIBLE}]+")
 _SPACE_RUN = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f]")
 _TRAILING = regex.compile(r"[ \t\u00a0]+(?=\n|$)")
 _BLANK_LINES = regex.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")

@@ -11,6 +11,9 @@ import regex
 _SPACE = regex.compile(r"\s")
 # Word tokens for n-gram statistics and ROUGE: each Han character on its own, a run of other letters and digits
 # whole ("M2", "3", "aapl"); a number right before Han ("1月") stays apart from the characters that follow.
+# Invisible characters (the body of a character class): zero-width spaces and joiners, the BOM, and bidirectional
+# marks and overrides. The cleaner removes them; the segmenter lets them stand between a full stop and a space.
+INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
 TOKEN = regex.compile(r"\p{Han}|[^\W\p{Han}_]+")
 
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from .base import LanguageProfile, scaled_number, word_tokens
+from .base import INVISIBLE, LanguageProfile, scaled_number, word_tokens
 
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
@@ -29,7 +29,7 @@ _STARTERS = frozenset(
 # ... or a lower-case fragment of at most three words that ends right away ("rose. ta. But"), which is
 # machine-translation residue the cleaner must see as a sentence of its own.
 _EN_BOUNDARY = regex.compile(
-    r"""(?P<end>[.!?]+|\.{3}|…)(?P<close>["'”’)\]\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{Lu}\d$£€¥]"""
+    rf"""(?P<end>[.!?]+|\.{{3}}|…)(?P<close>["'”’)\]{INVISIBLE}]*)(?:(?P<space>\s+)(?=["'“‘(\[]?[\p{{Lu}}\d$£€¥]"""
     r"""|\p{Ll}[\p{L}']*(?:\s+[\p{L}']+){0,2}[.!?](?:\s|$))|(?=[\p{Lu}](?:\p{Ll}|\s|\p{Lu}+\s)))"""
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.,'’][\p{L}\p{N}]+)*")
@@ -130,8 +130,8 @@ def render_amount(value: float, currency: str | None) -> str:
 
 ENGLISH = LanguageProfile(
     code="en", name="English", joiner=" ", word_spaces=True, budget_unit="words", heading_max=15,
-    stopwords=STOPWORDS, cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en",
-                                                    "duplicate.word"}),
+    stopwords=STOPWORDS,
+    cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en", "duplicate.word"}),
     split_line=split_line, content_words=content_words, tokens=word_tokens, rouge_tokenizers={"en": None},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{} basis points",
 )

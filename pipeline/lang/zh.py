@@ -73,8 +73,8 @@ def render_amount(value: float, currency: str | None) -> str:
 
 CHINESE = LanguageProfile(
     code="zh", name="Chinese", joiner="", word_spaces=False, budget_unit="characters", heading_max=30,
-    stopwords=STOPWORDS, cleaning=frozenset({"traditional", "cjk_gap", "punctuation.cjk", "fragment.zh", "truncation",
-                                                    "duplicate.particle"}),
+    stopwords=STOPWORDS,
+    cleaning=frozenset({"traditional", "cjk_gap", "punctuation.cjk", "fragment.zh", "truncation", "duplicate.particle"}),
     split_line=split_line, content_words=content_words, tokens=JiebaTokenizer().tokenize,
     rouge_tokenizers={"char": CharTokenizer(), "word": JiebaTokenizer()},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{}个基点",
