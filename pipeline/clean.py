@@ -373,6 +373,23 @@ def _repeated_words(text: str) -> list[_Proposal]:
     return out
 
 
+def _doubled_particles(text: str) -> list[_Proposal]:
+    """The second of two equal Chinese function characters that jieba cuts as two words (a few characters either
+    side are enough to cut the same way)."""
+    from .lang.zh import jieba_rs
+
+    out = []
+    for m in _ZH_DOUBLE.finditer(text):
+        start = max(0, m.start() - 8)
+        words, pos = {}, start
+        for word in jieba_rs().cut(text[start:m.end() + 8], False):
+            words[pos] = word
+            pos += len(word)
+        if words.get(m.start()) == m.group(1) and words.get(m.start() + 1) == m.group(1):
+            out.append(_Proposal(m.start() + 1, m.end(), "", "duplicate.word", "word written twice", 0.85))
+    return out
+
+
 def _stray_script(text: str, sentences: list[Sentence]) -> tuple[list[_Proposal], list[_Proposal]]:
     """CJK script inside English sentences, outside brackets or quotes: short runs without figures are
     residue and removed; longer runs or runs with figures are untranslated text, kept and flagged, so that
@@ -401,23 +418,6 @@ def _enclosed(text: str, start: int, end: int, sent: Sentence) -> bool:
 
 
 # --- sentence-level rules --------------------------------------------------------------------------
-
-def _doubled_particles(text: str) -> list[_Proposal]:
-    """The second of two equal Chinese function characters that jieba cuts as two words (a few characters either
-    side are enough to cut the same way)."""
-    from .lang.zh import jieba_rs
-
-    out = []
-    for m in _ZH_DOUBLE.finditer(text):
-        start = max(0, m.start() - 8)
-        words, pos = {}, start
-        for word in jieba_rs().cut(text[start:m.end() + 8], False):
-            words[pos] = word
-            pos += len(word)
-        if words.get(m.start()) == m.group(1) and words.get(m.start() + 1) == m.group(1):
-            out.append(_Proposal(m.start() + 1, m.end(), "", "duplicate.word", "word written twice", 0.85))
-    return out
-
 
 def _visible(sentence: str) -> str:
     """The sentence as a reader sees it: invisible characters (removed by their own rule) and edge spaces left out."""

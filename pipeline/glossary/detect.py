@@ -73,15 +73,6 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
 
 _LINE = regex.compile(r"[^\n]+")
 
-
-def _latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
-def _cuts_latin(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym)."""
-    return ((start > 0 and _latin(text[start]) and _latin(text[start - 1]))
-            or (end < len(text) and _latin(text[end - 1]) and _latin(text[end])))
 # A form right after a prefix that changes its meaning ("non-mortgage", "pre-tax income", "ex-PPP", "belt-tightening"),
 # or an acronym right after a capitalised word and a hyphen ("TNK-BP"), is part of another word: not the term; so is
 # a share class letter ("Class A shares" are not A-shares).
@@ -91,6 +82,16 @@ _NAME_PART = regex.compile(r"\p{Lu}[\p{L}\p{N}]*-$")
 _SHARE_CLASS = regex.compile(r"(?i:class)\s+$")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _cuts_latin(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym)."""
+    return ((start > 0 and _latin(text[start]) and _latin(text[start - 1]))
+            or (end < len(text) and _latin(text[end - 1]) and _latin(text[end])))
 
 
 def _key(text: str) -> str:
@@ -219,20 +220,20 @@ class TermDetector:
         if self._en_by_key is None:
             return [replace(self._en_index[m.lastindex - 1], start=m.start(), end=m.end())
                     for m in self._en.finditer(text)
-                    if not self._inside_a_word(text, m.start(), m.group())]
+                    if not self._part_of_other_words(text, m.start(), m.group())]
         out, end = [], 0
         for start in _WORD_START.finditer(text):
             p = start.start()
             key = _key(text[p:p + 40]) if p >= end else None
             ks = self._en_by_key.get(key) if key is not None else None
             hit = self._key_pattern(key, ks).match(text, p) if ks is not None else None
-            if hit is not None and not self._inside_a_word(text, p, hit.group()):
+            if hit is not None and not self._part_of_other_words(text, p, hit.group()):
                 out.append(replace(self._en_index[ks[hit.lastindex - 1]], start=hit.start(), end=hit.end()))
                 end = hit.end()
         return out
 
     @staticmethod
-    def _inside_a_word(text: str, start: int, surface: str) -> bool:
+    def _part_of_other_words(text: str, start: int, surface: str) -> bool:
         """Whether the form found at `start` is the second part of a hyphenated word that means something else, or
         a share class letter."""
         before = text[max(0, start - 12):start]
