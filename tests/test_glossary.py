@@ -116,6 +116,50 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
 
 
 @pytest.mark.parametrize("text,lang,expected", [
+    # a word of the everyday sense right beside the form (the entry's `against` words) outweighs a sentence full
+    # of finance; the same sentences with the financial sense keep the term
+    ("The miner's shares rose 6% after it found a large copper deposit in Chile.", "en", []),
+    ("Bank shares rose 6% as customer deposits grew 5%.", "en", [("deposits", "deposit")]),
+    ("The former chief executive was taken into police custody, and the bank's shares fell 4%.", "en", []),
+    ("The bank's custody business grew as assets under custody rose 8%.", "en",
+     [("custody", "custody"), ("custody", "custody")]),
+    ("The software developer raised $20 million in a funding round led by investors.", "en",
+     [("funding round", "financing round")]),
+    ("The developer missed a coupon payment on its dollar bonds.", "en",
+     [("developer", "property developer"), ("coupon payment", "coupon payment"), ("dollar bonds", "dollar bond")]),
+    ("The national team won the World Cup, and shares in the kit maker jumped 8%.", "en", []),
+    ("Shares in the budget airline rose 4% after profit beat forecasts.", "en", []),
+    ("Investors said talent acquisition costs fell 5% and profit rose.", "en", []),
+    ("The military takeover sent the country's bonds lower as investors fled.", "en", []),
+    ("The miner said gold reserves at the mine rose 5%, and its shares rose 3%.", "en", []),
+    ("The central bank's gold reserves rose for a sixth month.", "en",
+     [("central bank", "central bank"), ("gold reserves", "gold reserves")]),
+    ("该游戏开发商完成了新一轮融资，估值超过10亿元。", "zh", [("估值", "valuation")]),
+    ("幼儿园推出托管服务，家长每月需缴纳托管费800元。", "zh", []),
+    ("中国女排国家队在比赛中获胜，体育用品股走强。", "zh", []),
+    ("这位球员因违约被俱乐部起诉，俱乐部母公司股价下跌。", "zh", [("母公司", "holding company"), ("股价", "stock price")]),
+    ("该房企债券违约，开发商股价下跌。", "zh",
+     [("房企", "property developer"), ("债券违约", "debt default"), ("开发商", "property developer"),
+      ("股价", "stock price")]),
+])
+def test_words_of_the_everyday_sense_beside_a_form_drop_it(text, lang, expected):
+    assert found(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "leverage" alone in an earnings call is mostly the operating kind or the verb: financial leverage needs its
+    # own cue word close by
+    ("We will leverage our network in Asia, and the bank's shares rose 3% on strong profit.", []),
+    ("Strong volume leverage and price gains lifted profit 10%.", []),
+    ("Operating leverage improved as revenue grew faster than costs.",
+     [("Operating leverage", "operating leverage"), ("revenue", "operating revenue")]),
+    ("Net leverage fell to 2.5 times.", [("leverage", "leverage")]),
+])
+def test_leverage_needs_its_own_cue(text, expected):
+    assert found(text, "en") == expected
+
+
+@pytest.mark.parametrize("text,lang,expected", [
     # set phrases of the everyday sense (cues.yaml `everyday`), whatever the sentence is about
     ("With billions of yuan at stake, investors sold shares of the bank.", "en", []),
     ("Net profit rose 8%, beating forecasts by a wide margin.", "en", [("Net profit", "net profit")]),
@@ -322,6 +366,10 @@ def test_user_terms_can_mark_ambiguous_forms(tmp_path):
     user.write_text("- {en: x, zh: y, ambiguous: [z], category: c, definition_en: d, definition_zh: e}\n",
                     encoding="utf-8")
     with pytest.raises(ConfigError, match="entry 1: .*'z' is marked ambiguous, strict or generic but is not one of"):
+        load_terms(user)
+    user.write_text("- {en: x, zh: y, against_en: [z], category: c, definition_en: d, definition_zh: e}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="entry 1: .*against_en / against_zh need an ambiguous or strict form"):
         load_terms(user)
 
 

@@ -16,7 +16,9 @@ financial sense for ambiguous forms. The cue words live in `cues.yaml` beside th
   own evidence, and its cue word must be close by (a collocation: within CUE_WORDS words and the same clause
   in English, the same clause in Chinese).
 - An ambiguous form inside a set phrase of its everyday sense (`everyday` in cues.yaml: "at stake", "by a wide
-  margin", "gave credit", 人口流动性) is dropped whatever the evidence.
+  margin", "gave credit", 人口流动性) is dropped whatever the evidence; so is one with a word of its entry's
+  `against` list right beside it (AGAINST_WORDS words or AGAINST_CHARS characters, same clause: "copper deposit",
+  "police custody", "the national team won", 游戏开发商).
 - A form of several entries (回购: repo or share buyback) takes the entry with its own evidence (first two
   kinds above); without it the form is dropped rather than guessed."""
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .terms import is_acronym
 CUES = Path(__file__).with_name("cues.yaml")
 EVIDENCE = 2  # the sentence score an ambiguous form needs
 CUE_WORDS = 6  # a strict English form's cue word counts within this many words of it
+AGAINST_WORDS, AGAINST_CHARS = 3, 8  # an entry's words of the everyday sense count this close to the form
 _CLAUSE_END = regex.compile(r"[，,；;：:、]")
 # English: a cue word does not count across a semicolon, a colon or a comma that starts a new clause.
 _EN_CLAUSE = regex.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|yet|or)\b", regex.IGNORECASE)
@@ -112,18 +115,20 @@ def _hits(pattern: regex.Pattern, text: str, start: int, end: int, skip: list[tu
                if not any(m.start() < e and s < m.end() for s, e in skip))
 
 
-def _near(text: str, cand: Candidate, start: int, end: int, spaced: bool) -> tuple[int, int]:
-    """Where a cue word shows the sense of a strict form in the sentence text[start:end]: CUE_WORDS words either
-    side within its clause in English, its clause (between commas, semicolons, colons) in Chinese."""
-    reach = 40 * CUE_WORDS if spaced else 200  # characters looked at either side: the cost stays linear
+def _near(text: str, cand: Candidate, start: int, end: int, spaced: bool, words: int = CUE_WORDS,
+          chars: int | None = None) -> tuple[int, int]:
+    """The part of the sentence text[start:end] around a form where a word shows its sense: `words` words either
+    side within its clause in English; in Chinese its clause (between commas, semicolons, colons), or only `chars`
+    characters either side of the form within it."""
+    reach = 40 * words if spaced else 200  # characters looked at either side: the cost stays linear
     ends = _EN_CLAUSE if spaced else _CLAUSE_END
     start = max((m.end() for m in ends.finditer(text, max(start, cand.start - reach), cand.start)), default=start)
     stop = ends.search(text, cand.end, min(end, cand.end + reach))
     end = stop.start() if stop else min(end, cand.end + reach)
     if not spaced:
-        return start, end
-    before = [m.start() for m in _WORD.finditer(text, max(start, cand.start - reach), cand.start)][-CUE_WORDS:]
-    after = [m.end() for m in itertools.islice(_WORD.finditer(text, cand.end, end), CUE_WORDS)]
+        return (start, end) if chars is None else (max(start, cand.start - chars), min(end, cand.end + chars))
+    before = [m.start() for m in _WORD.finditer(text, max(start, cand.start - reach), cand.start)][-words:]
+    after = [m.end() for m in itertools.islice(_WORD.finditer(text, cand.end, end), words)]
     return (before[0] if before else cand.start), (after[-1] if after else cand.end)
 
 
@@ -141,7 +146,8 @@ def _sentence_score(text: str, start: int, end: int, inside: list[Candidate], le
             + _hits(lex.weak, text, start, end, taken) + _hits(_AMOUNT, text, start, end, taken))
 
 
-def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[int, regex.Pattern]) -> list[Candidate]:
+def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[int, regex.Pattern],
+               entry_against: dict[int, regex.Pattern]) -> list[Candidate]:
     """The candidates (in text order) that survive the qualifier and evidence checks (see the module
     docstring). Each sentence is scored once, so the cost stays linear in the text."""
     spaced = profile(lang).word_spaces
@@ -166,8 +172,14 @@ def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[i
             if _in_set_phrase(text, cand, lex.everyday):
                 continue
             own = [(cand.start, cand.end)]
+            beside = _near(text, cand, s, e, spaced, AGAINST_WORDS, AGAINST_CHARS)
+            senses = tuple(i for i in (cand.idx, *cand.senses)
+                           if i not in entry_against or not _hits(entry_against[i], text, *beside, own))
+            if len(senses) <= len(cand.senses):  # a word of the everyday sense beside it: not that entry here
+                if not senses:
+                    continue
+                cand = replace(cand, idx=senses[0], senses=senses[1:])
             # The entry's own evidence: its unambiguous form in the article, or one of its cue words here.
-            senses = (cand.idx, *cand.senses)
             where = _near(text, cand, s, e, spaced) if cand.strict else (s, e)
             chosen = [i for i in senses if i in plain or (i in entry_cues and _hits(entry_cues[i], text, *where, own))]
             if chosen:

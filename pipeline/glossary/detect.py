@@ -105,6 +105,15 @@ def _alternation(forms: list[str], explicit: frozenset[str]) -> regex.Pattern:
                          + r")(?![\p{L}\p{N}])")
 
 
+def _word_lists(terms: list[Term], kind: str) -> dict[str, dict[int, regex.Pattern]]:
+    """Per language, a pattern of each entry's `cues` or `against` words. English words count in both numbers
+    ("bank" is shown by "banks" too), as term forms do."""
+    return {"en": {idx: word_pattern([f for w in getattr(term, f"{kind}_en") for f in _number_forms(w)], True)
+                   for idx, term in enumerate(terms) if getattr(term, f"{kind}_en")},
+            "zh": {idx: word_pattern(getattr(term, f"{kind}_zh"), False)
+                   for idx, term in enumerate(terms) if getattr(term, f"{kind}_zh")}}
+
+
 class TermDetector:
     def __init__(self, terms: list[Term]):
         self.terms = terms
@@ -142,10 +151,8 @@ class TermDetector:
         self._en_patterns: dict[str, regex.Pattern] = {}
         self._zh = forms["zh"]
         self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
-        # English cue words count in both numbers ("bank" is shown by "banks" too), as term forms do.
-        self._cues = {"en": {idx: word_pattern([f for cue in term.cues_en for f in _number_forms(cue)], True)
-                             for idx, term in enumerate(terms) if term.cues_en},
-                      "zh": {idx: word_pattern(term.cues_zh, False) for idx, term in enumerate(terms) if term.cues_zh}}
+        self._cues = _word_lists(terms, "cues")
+        self._against = _word_lists(terms, "against")
         self._words = None
         self._tagger = None
 
@@ -189,7 +196,7 @@ class TermDetector:
             for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
                 found += self._find_segmented(line.group(), line.start())
         if context:
-            found = in_context(text, lang, found, self._cues[lang])
+            found = in_context(text, lang, found, self._cues[lang], self._against[lang])
         return [(c.start, c.end, c.idx, c.variant) for c in found]
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:

@@ -40,6 +40,10 @@ class Term(BaseModel):
     # Words that, in the same sentence, show an ambiguous form is meant in this entry's sense.
     cues_en: list[str] = []
     cues_zh: list[str] = []
+    # Words that, right beside an ambiguous form, show its everyday sense ("copper deposit", "police custody",
+    # 游戏开发商): the form is not this entry there, whatever the other evidence.
+    against_en: list[str] = []
+    against_zh: list[str] = []
     category: str
     definition_en: str
     definition_zh: str
@@ -52,7 +56,7 @@ class Term(BaseModel):
         return value.strip()
 
     @field_validator("aliases_en", "aliases_zh", "variants_en", "variants_zh", "ambiguous", "strict", "generic",
-                     "cues_en", "cues_zh")
+                     "cues_en", "cues_zh", "against_en", "against_zh")
     @classmethod
     def _no_blank_forms(cls, value: list[str]) -> list[str]:
         if any(not form.strip() for form in value):
@@ -65,6 +69,8 @@ class Term(BaseModel):
         for form in self.ambiguous + self.strict + self.generic:
             if form not in forms:
                 raise ValueError(f"'{form}' is marked ambiguous, strict or generic but is not one of the entry's forms")
+        if (self.against_en or self.against_zh) and not (self.ambiguous or self.strict):
+            raise ValueError("against_en / against_zh need an ambiguous or strict form (the others are always found)")
         return self
 
     def forms(self) -> list[str]:
