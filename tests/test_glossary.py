@@ -138,6 +138,8 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("幼儿园推出托管服务，家长每月需缴纳托管费800元。", "zh", []),
     ("中国女排国家队在比赛中获胜，体育用品股走强。", "zh", []),
     ("这位球员因违约被俱乐部起诉，俱乐部母公司股价下跌。", "zh", [("母公司", "holding company"), ("股价", "stock price")]),
+    ("专家指出，近年全国三公消费突破9000亿元。", "zh", []),
+    ("南水北调集团正在落实人员配置，基金则提高了权益配置仓位。", "zh", [("配置", "asset allocation")]),
     ("该房企债券违约，开发商股价下跌。", "zh",
      [("房企", "property developer"), ("债券违约", "debt default"), ("开发商", "property developer"),
       ("股价", "stock price")]),
@@ -157,6 +159,19 @@ def test_words_of_the_everyday_sense_beside_a_form_drop_it(text, lang, expected)
 ])
 def test_leverage_needs_its_own_cue(text, expected):
     assert found(text, "en") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # compounds of 消费 and 净值 with an entry of their own, or none (消费电子 is an industry)
+    ("受消费电子需求拉动，公司营业收入增长30%。", [("营业收入", "operating revenue")]),
+    ("公司收到重庆蚂蚁消费金融有限公司的通知。", [("消费金融", "consumer finance company")]),
+    ("可选消费板块累跌2%，消费股再次成为基金重仓。",
+     [("可选消费板块", "consumer discretionary sector"), ("消费股", "consumer stocks")]),
+    ("全市能源消费总量下降5%。", [("能源消费总量", "energy consumption")]),
+    ("高净值群体加大了海外投资。", [("高净值群体", "high-net-worth individuals")]),
+])
+def test_chinese_compounds_take_their_own_entry(text, expected):
+    assert found(text, "zh") == expected
 
 
 @pytest.mark.parametrize("text,lang,expected", [
