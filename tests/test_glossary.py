@@ -238,6 +238,8 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("US retail sales rose 0.6%.", "retail sales"),                     # not 社会消费品零售总额
     ("We raised our earnings guidance.", "guidance"),                   # not 业绩预告
     ("R&D tax credits rose.", "tax credit"),                            # not 信贷
+    ("Borrowing costs rose again.", "financing costs"),                 # not 有息负债
+    ("Our borrowings fell after heavy borrowing last year.", "interest-bearing debt"),  # the act is no debt
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
     assert [term for _, term in found(text)] == [expected]

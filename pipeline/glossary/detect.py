@@ -20,9 +20,11 @@ from .context import Candidate, in_context, word_pattern
 from .terms import Term, capitals, is_acronym, load_terms
 
 
+# Plural forms whose singular is another word: "the Treasury" is a ministry, "an alternative" a choice,
+# "borrowing" the act ("borrowing costs rose").
 _NO_SINGULAR = frozenset({"futures", "earnings", "savings", "proceeds", "arrears", "securities", "goods", "means",
                           "news", "series", "headquarters", "economics", "statistics", "politics", "sales",
-                          "treasuries", "alternatives"})  # "the Treasury" is a ministry, "an alternative" a choice
+                          "treasuries", "alternatives", "borrowings"})
 
 
 def _plurals(word: str) -> list[str]:
