@@ -240,6 +240,9 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("R&D tax credits rose.", "tax credit"),                            # not 信贷
     ("Borrowing costs rose again.", "financing costs"),                 # not 有息负债
     ("Our borrowings fell after heavy borrowing last year.", "interest-bearing debt"),  # the act is no debt
+    ("Tax benefits on stock option exercises fell.", "stock option"),  # 股票期权, not an options contract
+    ("Credit losses rose.", "credit losses"),                           # not 信贷 (lending)
+    ("We repaid the revolver.", "revolving credit facility"),
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
     assert [term for _, term in found(text)] == [expected]
