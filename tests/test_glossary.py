@@ -139,6 +139,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("中国女排国家队在比赛中获胜，体育用品股走强。", "zh", []),
     ("这位球员因违约被俱乐部起诉，俱乐部母公司股价下跌。", "zh", [("母公司", "holding company"), ("股价", "stock price")]),
     ("专家指出，近年全国三公消费突破9000亿元。", "zh", []),
+    ("央行开展逆回购操作，以对冲税期高峰的影响。", "zh",
+     [("央行", "central bank"), ("逆回购操作", "reverse repurchase agreement")]),        # offset, not hedging
+    ("集团合并营业收入超1万亿元。", "zh", [("营业收入", "operating revenue")]),        # consolidated, not a merger
     ("南水北调集团正在落实人员配置，基金则提高了权益配置仓位。", "zh", [("配置", "asset allocation")]),
     ("该房企债券违约，开发商股价下跌。", "zh",
      [("房企", "property developer"), ("债券违约", "debt default"), ("开发商", "property developer"),
