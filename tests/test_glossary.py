@@ -396,6 +396,25 @@ def test_user_terms_can_mark_ambiguous_forms(tmp_path):
         load_terms(user)
 
 
+def test_against_words_drop_only_their_own_sense(tmp_path):
+    # two entries share the form "orbit note"; a word beside it that is against one of them leaves the other,
+    # which then counts with its own cue word
+    user = tmp_path / "terms.yaml"
+    user.write_text(
+        "- {en: orbit note, zh: 轨道票据, ambiguous: [orbit note], cues_en: [coupon], against_en: [satellite],"
+        " category: custom, definition_en: x, definition_zh: y}\n"
+        "- {en: orbit memo, zh: 轨道备忘, aliases_en: [orbit note], ambiguous: [orbit note], cues_en: [satellite],"
+        " category: custom, definition_en: x, definition_zh: y}\n", encoding="utf-8")
+    detector = TermDetector(load_terms(user))
+    names = [t.en for t in detector.terms]
+
+    def senses(text):
+        return [names[idx] for _, _, idx in detector.find(text, "en")]
+    assert senses("The satellite orbit note pays a coupon.") == ["orbit memo"]
+    assert senses("The orbit note pays a coupon.") == ["orbit note"]
+    assert senses("The orbit note was filed.") == []  # both senses, no evidence: not guessed
+
+
 def test_chinese_words_are_jieba_words_with_the_term_forms_added():
     # The glossary cuts with jieba-rs; its words (and so which matches start inside a word) must be jieba's, with
     # every term form added to the dictionary at jieba's suggested frequency.
