@@ -139,6 +139,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("中国女排国家队在比赛中获胜，体育用品股走强。", "zh", []),
     ("这位球员因违约被俱乐部起诉，俱乐部母公司股价下跌。", "zh", [("母公司", "holding company"), ("股价", "stock price")]),
     ("专家指出，近年全国三公消费突破9000亿元。", "zh", []),
+    ("据美国广播公司（ABC）报道，股市下跌。", "zh", []),                     # a broadcaster, not the bank
+    ("上海市委经济工作会议提出，新增就业岗位60万个。", "zh", []),          # not the Central conference
+    ("河南提出了10%及以上的投资增长目标。", "zh", []),                       # not economic growth
     ("央行开展逆回购操作，以对冲税期高峰的影响。", "zh",
      [("央行", "central bank"), ("逆回购操作", "reverse repurchase agreement")]),        # offset, not hedging
     ("集团合并营业收入超1万亿元。", "zh", [("营业收入", "operating revenue")]),        # consolidated, not a merger
@@ -199,6 +202,7 @@ def test_chinese_compounds_take_their_own_entry(text, expected):
     ("子公司于3月起纳入合并，公司营收增长。", "zh", [("子公司", "subsidiary"), ("营收", "operating revenue")]),
     ("合并报表显示利润增长。", "zh", [("合并报表", "consolidated financial statements")]),  # not 企业合并
     ("CBOT玉米期货和LPG价格下跌，PETG与EVA膜需求旺盛。", "zh", [("期货", "futures")]),  # no BOT, LP, PE, EV in them
+    ("M10硅片价格上涨，M2增速回落，上证50ETF净流入。", "zh", [("M2", "broad money"), ("ETF", "exchange-traded fund")]),
     ("PE机构加大投资，LP出资踊跃。", "zh", [("PE", "private equity"), ("LP", "limited partner")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",

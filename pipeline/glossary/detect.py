@@ -91,9 +91,11 @@ def _latin(char: str) -> bool:
 
 
 def _cuts_latin(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym)."""
-    return ((start > 0 and _latin(text[start]) and _latin(text[start - 1]))
-            or (end < len(text) and _latin(text[end - 1]) and _latin(text[end])))
+    """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym) or of
+    digits ("M1" in the M10 wafer size; "50ETF" keeps its ETF)."""
+    def cut(a: str, b: str) -> bool:
+        return (_latin(a) and _latin(b)) or (a.isdigit() and b.isdigit())
+    return (start > 0 and cut(text[start - 1], text[start])) or (end < len(text) and cut(text[end - 1], text[end]))
 
 
 def _key(text: str) -> str:

@@ -69,8 +69,9 @@ class Term(BaseModel):
         for form in self.ambiguous + self.strict + self.generic:
             if form not in forms:
                 raise ValueError(f"'{form}' is marked ambiguous, strict or generic but is not one of the entry's forms")
-        if (self.against_en or self.against_zh) and not (self.ambiguous or self.strict):
-            raise ValueError("against_en / against_zh need an ambiguous or strict form (the others are always found)")
+        if (self.against_en or self.against_zh) and not (self.ambiguous or self.strict or any(map(is_acronym, forms))):
+            raise ValueError("against_en / against_zh need an ambiguous or strict form or an acronym (the others are "
+                             "always found)")
         return self
 
     def forms(self) -> list[str]:
