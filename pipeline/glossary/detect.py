@@ -90,11 +90,12 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
-def _cuts_latin(text: str, start: int, end: int) -> bool:
+def _cuts_run(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym) or of
     digits ("M1" in the M10 wafer size; "50ETF" keeps its ETF)."""
     def cut(a: str, b: str) -> bool:
         return (_latin(a) and _latin(b)) or (a.isdigit() and b.isdigit())
+
     return (start > 0 and cut(text[start - 1], text[start])) or (end < len(text) and cut(text[end - 1], text[end]))
 
 
@@ -207,7 +208,7 @@ class TermDetector:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
         is itself a term form); a two-character form must also end at such a position (配股 is not found in
         获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度). No form begins or ends
-        inside a run of Latin letters ("BOT" is not found in CBOT, nor "LP" in LPG)."""
+        inside a run of Latin letters or of digits ("BOT" is not found in CBOT, "LP" in LPG, "M1" in M10)."""
         inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form
         for word, start, end in self.words(text):
             if word not in self._zh and end - start > 1:
@@ -217,7 +218,7 @@ class TermDetector:
         while i < len(text):
             for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
-                if hit is not None and (size > 2 or not inside[i + size]) and not _cuts_latin(text, i, i + size):
+                if hit is not None and (size > 2 or not inside[i + size]) and not _cuts_run(text, i, i + size):
                     out.append(replace(hit, start=offset + i, end=offset + i + size))
                     i += size
                     break
