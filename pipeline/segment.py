@@ -1,6 +1,6 @@
 """Sentence segmentation: each line split by its language profile's rules (English: abbreviations, decimals
-and amounts, glued sentences, quotes; Chinese: 。！？； and ellipses). Returns character spans, so every
-later stage can point back into the text it was given."""
+and amounts, glued sentences, quotes; Chinese: 。！？；, ellipses and English sentence ends). Returns character
+spans, so every later stage can point back into the text it was given."""
 from __future__ import annotations
 
 import regex

@@ -43,6 +43,13 @@ def test_chinese_punctuation_quotes_and_newlines():
     ("「科创板」开市了！投资者说：「很好。」然后离开。", ["「科创板」开市了！", "投资者说：「很好。」", "然后离开。"]),
     ("利率为3.45%，较上月下降0.1个百分点。贷款余额12.5万亿元", ["利率为3.45%，较上月下降0.1个百分点。", "贷款余额12.5万亿元"]),
     ("一、总体情况\n1. 贷款增长。2. 存款下降。", ["一、总体情况", "1. 贷款增长。", "2. 存款下降。"]),
+    # English sentences inside Chinese text end at their own full stops; abbreviations do not end them
+    ("央行宣布降准。The Fed held rates steady. Analysts expect cuts. 市场反应平淡。",
+     ["央行宣布降准。", "The Fed held rates steady.", "Analysts expect cuts.", "市场反应平淡。"]),
+    ("苹果公司（Apple Inc. ）股价上涨3.5%。据Mr. Smith介绍，U.S. Treasury yields rose. 他表示关注。",
+     ["苹果公司（Apple Inc. ）股价上涨3.5%。", "据Mr. Smith介绍，U.S. Treasury yields rose.", "他表示关注。"]),
+    ("子公司KS Orka Renewables Pte. Ltd.拟收购股权。收入增长5%. 市场平稳。",
+     ["子公司KS Orka Renewables Pte. Ltd.拟收购股权。", "收入增长5%.", "市场平稳。"]),
 ])
 def test_chinese_edge_cases(text, expected):
     assert texts(text, "zh") == expected

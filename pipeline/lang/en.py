@@ -11,7 +11,7 @@ from .base import INVISIBLE, LanguageProfile, scaled_number, word_tokens
 # Tokens that end in a period without ending a sentence (compared case-insensitively, without the dot).
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt rep sen gov pres rev hon
-    inc ltd co corp plc llc lp bros dept est approx assn govt intl natl univ
+    inc ltd co corp plc llc lp pte pty bhd bros dept est approx assn govt intl natl univ
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     vs etc al e.g i.e cf viz no nos vol fig op ed pp a.m p.m u.s u.k u.n e.u u.s.a
     bn mn tn m b k""".split()

@@ -1,5 +1,5 @@
-"""Chinese (Simplified): sentence segmentation on 。！？； and ellipses, jieba words, amounts written with
-万/亿/万亿."""
+"""Chinese (Simplified): sentence segmentation on 。！？；, ellipses and the ends of English sentences in the
+text, jieba words, amounts written with 万/亿/万亿."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ import warnings
 import regex
 
 from .base import TOKEN, LanguageProfile, scaled_number, word_tokens
+from .en import ABBREVIATIONS
 
 with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
     warnings.simplefilter("ignore")
@@ -17,6 +18,10 @@ with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
 jieba.setLogLevel(logging.WARNING)
 
 _ZH_BOUNDARY = regex.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\"']*")
+_LATIN_END = regex.compile(r"(?P<word>(?<![A-Za-z])[A-Za-z][A-Za-z.]*|[\d%)]+)(?P<end>[.!?])(?P<close>[\"'”’)]*)"
+                           r"(?=\s+[\"'“‘(]?[\p{Lu}\p{Han}])")
+_INITIALS = regex.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?|[A-Z]")
+_SENTENCE_END = frozenset("。！？!?；;…")
 _KEEP = regex.compile(r"[\p{Han}\p{L}\p{N}]")
 _SPACE = regex.compile(r"\s+")
 STOPWORDS = frozenset("的 了 是 在 和 与 及 等 也 都 而 并 对 将 其 这 那 为 以 于 上 中 下 个 有 就 被 把 从 到 向 由 或 该".split())
@@ -24,12 +29,28 @@ _CURRENCY = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "G
 
 
 def split_line(line: str, offset: int):
-    """Sentence spans of one line (offsets shifted by `offset`)."""
+    """Sentence spans of one line (offsets shifted by `offset`): at Chinese sentence ends, and at the ends of
+    English sentences quoted or left in the text ("The Fed held rates. 市场反应平淡。")."""
+    cuts = sorted({m.end() for m in _ZH_BOUNDARY.finditer(line)} | set(_latin_ends(line)))
     start = 0
-    for match in _ZH_BOUNDARY.finditer(line):
-        yield offset + start, offset + match.end()
-        start = match.end()
+    for cut in cuts:
+        if cut > start:
+            yield offset + start, offset + cut
+            start = cut
     yield offset + start, offset + len(line)
+
+
+def _latin_ends(line: str):
+    """Where an English sentence inside Chinese text ends: a full stop, ! or ? after a Latin word, a number or %,
+    then a space and a capital letter or a Han character; not after an abbreviation ("Apple Inc. 股价", "Mr. Li")
+    nor after a list number ("1. 贷款增长。")."""
+    for match in _LATIN_END.finditer(line):
+        word, before = match.group("word"), line[:match.start()].rstrip()
+        if match.group("end") != ".":
+            yield match.end("close")
+        elif not (word.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word)
+                  or (word.isdigit() and (not before or before[-1] in _SENTENCE_END))):
+            yield match.end("close")
 
 
 def content_words(text: str) -> list[str]:
