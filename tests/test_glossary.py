@@ -180,6 +180,15 @@ def test_chinese_compounds_take_their_own_entry(text, expected):
     assert found(text, "zh") == expected
 
 
+def test_english_sentences_in_chinese_text_are_searched_as_english():
+    text = "央行宣布降准。The Fed held interest rates steady, and bond yields fell. 市场反应平淡，LPR保持不变。"
+    assert found(text, "zh") == [("央行", "central bank"), ("降准", "RRR cut"), ("The Fed", "Federal Reserve"),
+                                 ("interest rates", "interest rate"), ("bond yields", "bond yield"),
+                                 ("LPR", "loan prime rate")]
+    # a Latin name or two inside a Chinese sentence is not an English sentence
+    assert found("据Mr. Smith介绍，该基金规模为1.2亿元。", "zh") == []
+
+
 @pytest.mark.parametrize("text,lang,expected", [
     # set phrases of the everyday sense (cues.yaml `everyday`), whatever the sentence is about
     ("With billions of yuan at stake, investors sold shares of the bank.", "en", []),

@@ -16,6 +16,7 @@ import regex
 from ..lang import profile
 from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
+from ..segment import split_sentences
 from .context import Candidate, in_context, word_pattern
 from .terms import Term, capitals, is_acronym, load_terms
 
@@ -82,6 +83,9 @@ _PREFIXED = regex.compile(r"(?<![\p{L}\p{N}])(?i:non|ex|pre|post|anti|de|un|sub|
                           r"|belt|self|cross)-$")
 _NAME_PART = regex.compile(r"\p{Lu}[\p{L}\p{N}]*-$")
 _SHARE_CLASS = regex.compile(r"(?i:class)\s+$")
+_LATIN_WORDS = regex.compile(r"[A-Za-z]+")
+_THREE_WORDS = regex.compile(r"[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+")
+_HAN = regex.compile(r"\p{Han}")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
 
@@ -108,6 +112,25 @@ def _alternation(forms: list[str], explicit: frozenset[str]) -> regex.Pattern:
     """One pattern trying `forms` in order, each a whole word: group k+1 is forms[k]."""
     return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(f"({_english_pattern(f, explicit)})" for f in forms)
                          + r")(?![\p{L}\p{N}])")
+
+
+def _english_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of Chinese text written in English: three Latin words or more, and more than twice
+    as many Latin letters as Han characters."""
+    if not _THREE_WORDS.search(text):
+        return []
+    return [(s.start, s.end) for s in split_sentences(text, "zh")
+            if len(_LATIN_WORDS.findall(s.text)) >= 3
+            and sum(map(len, _LATIN_WORDS.findall(s.text))) > 2 * len(_HAN.findall(s.text))]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the spans replaced by spaces (same length, so positions still point into the text)."""
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join(parts) + text[last:]
 
 
 def _word_lists(terms: list[Term], kind: str) -> dict[str, dict[int, regex.Pattern]]:
@@ -192,9 +215,16 @@ class TermDetector:
         return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang, context)]
 
     def find_forms(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int, bool]]:
-        """Like `find`, with True where the text uses a discouraged variant of the term."""
-        spaced = profile(lang).word_spaces
-        if spaced:  # forms matched as words: regex with plurals, hyphens and case rules
+        """Like `find`, with True where the text uses a discouraged variant of the term. English sentences
+        inside Chinese text are searched as English."""
+        english = [] if profile(lang).word_spaces else _english_sentences(text)
+        if english:
+            out = self.find_forms(_blank(text, english), lang, context)
+            for start, end in english:
+                out += [(s + start, e + start, idx, variant)
+                        for s, e, idx, variant in self.find_forms(text[start:end], "en", context)]
+            return sorted(out)
+        if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
             found = self._find_spaced(text)
         else:
             found = []
