@@ -132,6 +132,10 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("Investors said talent acquisition costs fell 5% and profit rose.", "en", []),
     ("The military takeover sent the country's bonds lower as investors fled.", "en", []),
     ("The miner said gold reserves at the mine rose 5%, and its shares rose 3%.", "en", []),
+    ("We are developing custom ASIC solutions, and revenue rose 12%.", "en", [("revenue", "operating revenue")]),
+    ("ASIC fined the bank A$10 million.", "en", [("ASIC", "Australian Securities and Investments Commission")]),
+    ("Aerospace continues to weigh on CIT with revenues down 8%.", "en", []),  # a business unit, not the tax
+    ("The charge for inventory layer liquidations cut profit.", "en", [("inventory", "inventory")]),
     ("The central bank's gold reserves rose for a sixth month.", "en",
      [("central bank", "central bank"), ("gold reserves", "gold reserves")]),
     ("该游戏开发商完成了新一轮融资，估值超过10亿元。", "zh", [("估值", "valuation")]),
@@ -258,6 +262,8 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("Our borrowings fell after heavy borrowing last year.", "interest-bearing debt"),  # the act is no debt
     ("Tax benefits on stock option exercises fell.", "stock option"),  # 股票期权, not an options contract
     ("Credit losses rose.", "credit losses"),                           # not 信贷 (lending)
+    ("The valuation allowance was released.", "valuation allowance"),   # not 估值
+    ("Leveraged loan issuance rose.", "leveraged loan"),                # not 杠杆 alone
     ("We repaid the revolver.", "revolving credit facility"),
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
