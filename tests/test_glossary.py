@@ -216,6 +216,7 @@ def test_english_sentences_in_chinese_text_are_searched_as_english():
     ("合并报表显示利润增长。", "zh", [("合并报表", "consolidated financial statements")]),  # not 企业合并
     ("CBOT玉米期货和LPG价格下跌，PETG与EVA膜需求旺盛。", "zh", [("期货", "futures")]),  # no BOT, LP, PE, EV in them
     ("M10硅片价格上涨，M2增速回落，上证50ETF净流入。", "zh", [("M2", "broad money"), ("ETF", "exchange-traded fund")]),
+    ("当天聚美股价应声企稳。", "zh", [("股价", "stock price")]),  # 聚/美/股价: 美股 would end inside a word
     ("PE机构加大投资，LP出资踊跃。", "zh", [("PE", "private equity"), ("LP", "limited partner")]),
     # a form of two entries: the sense with its own cue word
     ("Adjusted EBITDA margin rose 200 basis points.", "en",

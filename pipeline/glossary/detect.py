@@ -236,19 +236,22 @@ class TermDetector:
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
-        is itself a term form); a two-character form must also end at such a position (配股 is not found in
-        获配股份: 获/配/股份), a longer one may end inside a word (再贷款 in 再贷款额度). No form begins or ends
-        inside a run of Latin letters or of digits ("BOT" is not found in CBOT, "LP" in LPG, "M1" in M10)."""
-        inside = bytearray(len(text))  # 1 inside a jieba word that is not a term form
+        is itself a term form); a two-character form must also end where a jieba word ends (配股 is not found in
+        获配股份: 获/配/股份, nor 美股 in 聚美股价: 聚/美/股价), a longer one may end inside a word (再贷款 in
+        再贷款额度). No form begins or ends inside a run of Latin letters or of digits ("BOT" is not found in CBOT,
+        "LP" in LPG, "M1" in M10)."""
+        inside = bytearray(len(text) + 1)  # 1 inside a jieba word that is not a term form
+        within = bytearray(len(text) + 1)  # 1 inside any jieba word
         for word, start, end in self.words(text):
-            if word not in self._zh and end - start > 1:
-                inside[start + 1:end] = b"\x01" * (end - start - 1)
-        inside.append(0)
+            if end - start > 1:
+                within[start + 1:end] = b"\x01" * (end - start - 1)
+                if word not in self._zh:
+                    inside[start + 1:end] = b"\x01" * (end - start - 1)
         out, i = [], 0
         while i < len(text):
             for size in self._zh_lengths if not inside[i] else ():
                 hit = self._zh.get(text[i:i + size])
-                if hit is not None and (size > 2 or not inside[i + size]) and not _cuts_run(text, i, i + size):
+                if hit is not None and (size > 2 or not within[i + size]) and not _cuts_run(text, i, i + size):
                     out.append(replace(hit, start=offset + i, end=offset + i + size))
                     i += size
                     break
