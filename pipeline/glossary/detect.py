@@ -217,22 +217,22 @@ class TermDetector:
     def find_forms(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term. English sentences
         inside Chinese text are searched as English."""
-        english = [] if profile(lang).word_spaces else _english_sentences(text)
-        if english:
-            out = self.find_forms(_blank(text, english), lang, context)
-            for start, end in english:
-                out += [(s + start, e + start, idx, variant)
-                        for s, e, idx, variant in self.find_forms(text[start:end], "en", context)]
-            return sorted(out)
-        if profile(lang).word_spaces:  # forms matched as words: regex with plurals, hyphens and case rules
-            found = self._find_spaced(text)
+        spaced = profile(lang).word_spaces
+        english = [] if spaced else _english_sentences(text)
+        searched = _blank(text, english) if english else text
+        if spaced:  # forms matched as words: regex with plurals, hyphens and case rules
+            found = self._find_spaced(searched)
         else:
             found = []
-            for line in _LINE.finditer(text):  # no form holds a line break; memory stays per line
+            for line in _LINE.finditer(searched):  # no form holds a line break; memory stays per line
                 found += self._find_segmented(line.group(), line.start())
         if context:
-            found = in_context(text, lang, found, self._cues[lang], self._against[lang])
-        return [(c.start, c.end, c.idx, c.variant) for c in found]
+            found = in_context(searched, lang, found, self._cues[lang], self._against[lang])
+        out = [(c.start, c.end, c.idx, c.variant) for c in found]
+        for start, end in english:
+            out += [(s + start, e + start, idx, variant)
+                    for s, e, idx, variant in self.find_forms(text[start:end], "en", context)]
+        return sorted(out) if english else out
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
