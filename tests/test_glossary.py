@@ -136,6 +136,9 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("ASIC fined the bank A$10 million.", "en", [("ASIC", "Australian Securities and Investments Commission")]),
     ("Aerospace continues to weigh on CIT with revenues down 8%.", "en", []),  # a business unit, not the tax
     ("The charge for inventory layer liquidations cut profit.", "en", [("inventory", "inventory")]),
+    ("Replica kits sold well during the Euro 2004 tournament, and profit rose.", "en", []),
+    ("Cuba's convertible peso was withdrawn, the central bank said.", "en", [("central bank", "central bank")]),
+    ("Axa expects an annual investment growth rate of 8%.", "en", []),
     ("The central bank's gold reserves rose for a sixth month.", "en",
      [("central bank", "central bank"), ("gold reserves", "gold reserves")]),
     ("该游戏开发商完成了新一轮融资，估值超过10亿元。", "zh", [("估值", "valuation")]),
