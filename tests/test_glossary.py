@@ -182,6 +182,8 @@ def test_leverage_needs_its_own_cue(text, expected):
      [("可选消费板块", "consumer discretionary sector"), ("消费股", "consumer stocks")]),
     ("全市能源消费总量下降5%。", [("能源消费总量", "energy consumption")]),
     ("高净值群体加大了海外投资。", [("高净值群体", "high-net-worth individuals")]),
+    ("黄楚平当选广东省人大常委会主任。", []),                      # a provincial congress, not the NPC
+    ("政府重视民生必需消费品的保供稳价。", []),                    # necessities, not the consumer staples sector
 ])
 def test_chinese_compounds_take_their_own_entry(text, expected):
     assert found(text, "zh") == expected
