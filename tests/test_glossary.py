@@ -139,6 +139,8 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("Replica kits sold well during the Euro 2004 tournament, and profit rose.", "en", []),
     ("Cuba's convertible peso was withdrawn, the central bank said.", "en", [("central bank", "central bank")]),
     ("Axa expects an annual investment growth rate of 8%.", "en", []),
+    ("The IEA published its World Energy Outlook, and oil prices fell.", "en", []),
+    ("We ended the year with a net debt ratio below 20% of equity.", "en", []),
     ("The central bank's gold reserves rose for a sixth month.", "en",
      [("central bank", "central bank"), ("gold reserves", "gold reserves")]),
     ("该游戏开发商完成了新一轮融资，估值超过10亿元。", "zh", [("估值", "valuation")]),
@@ -270,6 +272,8 @@ def test_a_form_inside_a_hyphenated_word_is_not_the_term(text, expected):
     ("Credit losses rose.", "credit losses"),                           # not 信贷 (lending)
     ("The valuation allowance was released.", "valuation allowance"),   # not 估值
     ("Leveraged loan issuance rose.", "leveraged loan"),                # not 杠杆 alone
+    ("Credit quality remained strong.", "credit quality"),              # not 信贷 (lending)
+    ("We amended our credit agreement.", "credit agreement"),
     ("We repaid the revolver.", "revolving credit facility"),
 ])
 def test_forms_belong_to_their_own_entry(text, expected):
