@@ -45,12 +45,18 @@ def _latin_ends(line: str):
     then a space and a capital letter or a Han character; not after an abbreviation ("Apple Inc. 股价", "Mr. Li")
     nor after a list number ("1. 贷款增长。")."""
     for match in _LATIN_END.finditer(line):
-        word, before = match.group("word"), line[:match.start()].rstrip()
-        if match.group("end") != ".":
-            yield match.end("close")
-        elif not (word.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word)
-                  or (word.isdigit() and (not before or before[-1] in _SENTENCE_END))):
-            yield match.end("close")
+        word = match.group("word")
+        if match.group("end") == "." and (word.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word)
+                                          or (word.isdigit() and _opens_sentence(line, match.start()))):
+            continue
+        yield match.end("close")
+
+
+def _opens_sentence(line: str, pos: int) -> bool:
+    """Whether only spaces stand between `pos` and the line start or the previous sentence end."""
+    while pos > 0 and line[pos - 1].isspace():
+        pos -= 1
+    return pos == 0 or line[pos - 1] in _SENTENCE_END
 
 
 def content_words(text: str) -> list[str]:
