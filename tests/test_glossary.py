@@ -375,6 +375,9 @@ def test_unknown_terms_are_listed_as_unverified_candidates():
         "cross-border green-tech loans"]  # never "s cross-border green-tech loans"
     zh = "人民银行设立技术改造再贷款，支持数字化转型贷款。绿色贷款增长。"
     assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["技术改造再贷款", "数字化转型贷款"]
+    # an action on a head word (发放贷款, 发债) is no kind of loan or bond; a modifier jieba tags as a verb is kept
+    zh = "银行为科技型中小企业发放贷款，企业发债规模扩大，知识产权质押贷款增长。"
+    assert [c.term for c in discover(zh, "zh", split_sentences(zh, "zh"), DETECTOR)] == ["知识产权质押贷款"]
 
 
 def test_chinese_discovery_tags_only_the_runs_that_hold_a_head_word(monkeypatch):

@@ -42,6 +42,8 @@ _ZH_NOT_MODIFIER = ("v", "c", "p", "u", "r", "m", "q", "x", "f", "t")
 _ZH_WORD = regex.compile(r"^\p{Han}{2,}$")
 _ZH_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._]+")  # the runs jieba's tagger cuts independently
 _ZH_HEAD = regex.compile("|".join(ZH_HEADS))
+# Verbs whose object is a head word, written as one jieba word (发放贷款, 发行债券, 发债).
+_ZH_ACTIONS = frozenset("发放 发行 申请 提供 购买 认购 赎回 偿还 归还 投放 筹集 募集 发 举 借 放 贷 还".split())
 _ZH_STOP = frozenset("进一步 相关 有关 各类 各项 一批 部分 全部 主要 重点 其中 以及 我国 国内 今年 去年 目前 此次".split())
 
 
@@ -116,7 +118,7 @@ def _chinese(text: str, detector: TermDetector):
 def _chinese_block(text: str, detector: TermDetector, last_end: int):
     words = detector.tagged_words(text)
     for i, (word, flag, _, end) in enumerate(words):
-        if not word.endswith(ZH_HEADS):
+        if not word.endswith(ZH_HEADS) or _verb_object(word):
             continue
         for size in (3, 2):
             group = words[max(i - size + 1, 0):i + 1]
@@ -126,3 +128,10 @@ def _chinese_block(text: str, detector: TermDetector, last_end: int):
                     yield group[0][2], end
                     last_end = end
                 break
+
+
+def _verb_object(word: str) -> bool:
+    """Whether a word ending in a head is an action on it (发放贷款, 发行债券, 发债, 举债): not a kind of loan or
+    bond. The verbs are listed: jieba also tags modifiers such as 质押 (质押融资) and 担保 (担保贷款) as verbs."""
+    head = next(h for h in ZH_HEADS if word.endswith(h))
+    return word[:-len(head)] in _ZH_ACTIONS
