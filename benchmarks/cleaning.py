@@ -120,11 +120,22 @@ EN_LATER = {
     "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["Among them,.", "In addition,.",
                                                                           "For example,.", "At the same time,."])),
     "romanised 'Er.' and others": lambda t, s, r: _after(t, s, r.choice(["Er.", "Shi.", "Zhe.", "Ye."])),
+    # added with the rule for doubled phrases
+    "doubled phrase": lambda t, s, r: _doubled_phrase(t, s, r),
 }
 
 
 def _doubled_word(text, sent, rng):
     spots = [m for m in regex.finditer(r"(?<= )(?:the|of|and|to|for|with)(?= )", text[sent.start:sent.end])]
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    at = sent.start + m.end()
+    return text[:at] + " " + m.group() + text[at:], (at, at + 1 + len(m.group()))
+
+
+def _doubled_phrase(text, sent, rng):
+    spots = list(regex.finditer(r"(?<= )(?:of|in|to|for|with|from)(?: [a-z]+){1,2}(?= )", text[sent.start:sent.end]))
     if not spots:
         return None
     m = rng.choice(spots)

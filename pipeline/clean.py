@@ -78,11 +78,15 @@ _TRUNCATED_END = regex.compile(r"\b(?:the|a|an|and|or|of|than|into|onto|such as|
                             r"|(?<!\bas\s+\w+\s+)\b(?:said|says|added|stated|promised|pledged|vowed)\s+"
                             r"(?:that\s+)?\w+\s+(?:would|will|could|should|can|must|shall|might|may)\.$")
 _LIGHT_VERB_END = regex.compile(
-    r"(?i)\b(?:pay|pays|paid|paying)\s+(?:more\s+|close\s+|special\s+|greater\s+|much\s+)?attention\.$"
-    r"|\b(?:attach|attaches|attached)\s+(?:great\s+|more\s+)?importance\.$"
-    r"|\b(?:make|makes|made)\s+(?:greater\s+|more\s+|every\s+)?efforts?\.$"
-    r"|\b(?:give|gives|gave)\s+(?:top\s+)?priority\.$"
+    r"(?i)(?:\b(?:pay|pays|paid|paying)\s+(?:more\s+|close\s+|special\s+|greater\s+|much\s+)?attention"
+    r"|\b(?:attach|attaches|attached)\s+(?:great\s+|more\s+)?importance"
+    r"|\b(?:make|makes|made)\s+(?:greater\s+|more\s+|every\s+)?efforts?"
+    r"|\b(?:give|gives|gave)\s+(?:top\s+)?priority)"
+    # ... or with the preposition whose object was lost: "attaches great importance to."
+    r"(?P<preposition>\s+(?:to|on|in))?\.$"
 )
+# A relative clause before the verb holds its object: "the risks which we pay attention to."
+_RELATIVE = regex.compile(r"(?i)\b(?:which|what|whom|(?:that|who)\s+(?:i|we|you|they|he|she))\b")
 # A run of CJK script inside English: letters, CJK punctuation, and figures written between them
 # ("利润增长了1.2亿元。"). Short runs without figures are residue; longer ones are untranslated text.
 _CJK_LETTER = r"\p{Han}\p{Hiragana}\p{Katakana}ー"
@@ -112,6 +116,11 @@ _NEVER_DOUBLED = frozenset("""the an of to for with from at by and or but its th
 # Looked for in the lower-cased text ("The the" too). The standard library's engine runs this literal alternation
 # with a back-reference about 1.7 times faster than `regex`, and the scan covers every English text.
 _WORD_TWICE = re.compile(r"\b(" + "|".join(sorted(_NEVER_DOUBLED, key=len, reverse=True)) + r")([ \t]+\1)\b")
+# Two or three words written twice, the first a function word ("of which of which", "in the in the"), except the
+# ones English repeats itself ("you're going to have to have ...").
+_REPEATS_OF_ENGLISH = frozenset({"to have"})
+_PHRASE_TWICE = re.compile(r"\b((?:of|in|on|at|to|for|with|from|by|which|that)(?:[ \t]+[a-z]+){1,2})"
+                           r"([ \t]+\1)\b")
 # Chinese function characters written twice ("计划将将铝合金", "公司的的利润"): removed when jieba cuts them as two
 # one-character words; "标的的", "行为为", "不了了之" and "实实在在" are cut otherwise and stay.
 _ZH_DOUBLE = regex.compile(r"([的了是在和与将被把对及从向为])\1")
@@ -360,16 +369,20 @@ def _punctuation(text: str, cjk: bool) -> list[_Proposal]:
 
 
 def _repeated_words(text: str) -> list[_Proposal]:
-    """The second of two equal words that English never doubles ("the the"; "The the" at a sentence start)."""
+    """The second of two equal words that English never doubles ("the the"; "The the" at a sentence start), and
+    of two equal phrases that begin with a function word ("of which of which")."""
     lower = text.lower()
     if len(lower) != len(text):  # a letter whose lower case is longer (İ): offsets would shift
         return []
     out = []
-    for m in _WORD_TWICE.finditer(lower):
-        first, second = text[m.start(1):m.end(1)], text[m.end(1):m.end(2)].lstrip()
-        if second.islower() and (first.islower() or first.istitle()) and text[m.start() - 1:m.start()] not in (
-                "-", "'", "’") and text[m.end():m.end() + 1] not in ("-", "'", "’"):
-            out.append(_Proposal(m.end(1), m.end(2), "", "duplicate.word", "word written twice", 0.9))
+    for pattern, reason in ((_WORD_TWICE, "word written twice"), (_PHRASE_TWICE, "words written twice")):
+        for m in pattern.finditer(lower):
+            first, second = text[m.start(1):m.end(1)], text[m.end(1):m.end(2)].lstrip()
+            if second.islower() and (first.islower() or first[:1].isupper() and first[1:].islower()) \
+                    and " ".join(second.split()) not in _REPEATS_OF_ENGLISH \
+                    and text[m.start() - 1:m.start()] not in ("-", "'", "’") \
+                    and text[m.end():m.end() + 1] not in ("-", "'", "’"):
+                out.append(_Proposal(m.end(1), m.end(2), "", "duplicate.word", reason, 0.9))
     return out
 
 
@@ -502,7 +515,8 @@ def _truncations(sentences: list[Sentence]) -> list[_Finding]:
         elif _TRUNCATED_END.search(body, max(0, len(body) - 80)):  # every ending is shorter
             out.append(_Finding(sent, "truncation.dangling_word",
                                 "ends with a word that needs a complement: the rest was lost", 0.8))
-        elif _LIGHT_VERB_END.search(body):
+        elif (light := _LIGHT_VERB_END.search(body)) and not (
+                light.group("preposition") and _RELATIVE.search(body, max(0, light.start() - 60), light.start())):
             out.append(_Finding(sent, "truncation.missing_object",
                                 "verb phrase without its object (e.g. 'pay attention' to what?)", 0.6))
     return out

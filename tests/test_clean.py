@@ -53,6 +53,8 @@ def test_legitimate_short_sentences_are_kept(text):
     ("It raised 6 trillion yuan yuan for the the banks.\n", "It raised 6 trillion yuan for the banks.\n",
      "duplicate.word"),
     ("The the bank cut rates.\n", "The bank cut rates.\n", "duplicate.word"),
+    ("Sixty were listed, of which of which ten in Shanghai.\n", "Sixty were listed, of which ten in Shanghai.\n",
+     "duplicate.word"),
     ("It will deepen the reform，and list more firms；rates fell。 Loans rose.\n",
      "It will deepen the reform, and list more firms; rates fell. Loans rose.\n", "punctuation.fullwidth"),
     ("The bank cut rates. Among them,. Loans rose.\n", "The bank cut rates. Loans rose.\n", "fragment.connector"),
@@ -118,7 +120,9 @@ def test_flag_offsets_index_the_cleaned_text():
 
 
 @pytest.mark.parametrize("text", ["He was hoping for.", "There was little to speak of, he said.", "I could go on.",
-                                  "Profit rose exactly as we said we would.", "That's what he said."])
+                                  "Profit rose exactly as we said we would.", "That's what he said.",
+                                  "These are the risks which we pay attention to.",
+                                  "It is a metric that I want to pay attention to."])
 def test_stranded_prepositions_are_not_truncation(text):
     assert clean_text(text, "en").flags == []
 
@@ -129,6 +133,8 @@ def test_stranded_prepositions_are_not_truncation(text):
     "It has been investing in in the last years.\n",
     "The short-term term loan was repaid.\n",  # not the same word twice
     "Walla Walla Bank and Bora Bora Resorts grew.\n",
+    "More and more capital came in, and cash and cash equivalents rose.\n",  # "and" phrases repeat in English
+    "You are going to have to have better systems.\n",
     "他说：“利润增长了。”\n",
     "他说，优质投资标的的机遇不会不了了之，带来实实在在的好处。\n",  # 标的+的, idioms: jieba keeps them whole
 ])
@@ -143,6 +149,8 @@ def test_words_that_may_be_doubled_are_kept(text):
     ("Rates fell. Loans grew strongly,. Deposits rose.\n", "en", "Loans grew strongly,."),  # not only connectors
     ("利率下降。公司表示，今年将继续扩大投资规模，。贷款增长。\n", "zh", "公司表示，今年将继续扩大投资规模。"),
     ("Rates fell.\u202e  Loans grew strongly,. Deposits rose.\n", "en", "Loans grew strongly,."),  # no edge spaces
+    ("Zhang said that the regulator attaches great importance to. Loans rose.\n", "en",
+     "Zhang said that the regulator attaches great importance to."),  # the preposition's object was lost
 ])
 def test_a_sentence_that_lost_its_end_is_flagged_not_removed(text, lang, flagged):
     result = clean_text(text, lang)
