@@ -108,6 +108,19 @@ def _mojibake(text, sent, rng):
     return text[:at] + "â€™" + text[at + 1:], (at, at + 3)
 
 
+def _repeat(pattern: str):
+    """An injection that writes a match of `pattern` in the sentence twice."""
+    def inject(text, sent, rng):
+        spots = list(regex.finditer(pattern, text[sent.start:sent.end]))
+        if not spots:
+            return None
+        m = rng.choice(spots)
+        at = sent.start + m.end()
+        return text[:at] + " " + m.group() + text[at:], (at, at + 1 + len(m.group()))
+
+    return inject
+
+
 EN_SPECIAL = {"doubled comma": _doubled_comma, "missing space after full stop": _glued, "mojibake apostrophe": _mojibake}
 # Added later, after the others so that their samples (one seeded generator for all kinds) stay the same.
 EN_LATER = {
@@ -115,32 +128,14 @@ EN_LATER = {
     "connector fragment": lambda t, s, r: _after(t, s, r.choice(["According to.", "Such as.", "Due to the.",
                                                                   "As well as."])),
     # added with the rules for doubled words, Chinese punctuation in English and connectors ending in a comma
-    "doubled word": lambda t, s, r: _doubled_word(t, s, r),
+    "doubled word": _repeat(r"(?<= )(?:the|of|and|to|for|with)(?= )"),
     "Chinese comma in English": lambda t, s, r: _fullwidth_comma(t, s, r),
     "connector ending in a comma": lambda t, s, r: _after(t, s, r.choice(["Among them,.", "In addition,.",
                                                                           "For example,.", "At the same time,."])),
     "romanised 'Er.' and others": lambda t, s, r: _after(t, s, r.choice(["Er.", "Shi.", "Zhe.", "Ye."])),
     # added with the rule for doubled phrases
-    "doubled phrase": lambda t, s, r: _doubled_phrase(t, s, r),
+    "doubled phrase": _repeat(r"(?<= )(?:of|in|to|for|with|from)(?: [a-z]+){1,2}(?= )"),
 }
-
-
-def _doubled_word(text, sent, rng):
-    spots = [m for m in regex.finditer(r"(?<= )(?:the|of|and|to|for|with)(?= )", text[sent.start:sent.end])]
-    if not spots:
-        return None
-    m = rng.choice(spots)
-    at = sent.start + m.end()
-    return text[:at] + " " + m.group() + text[at:], (at, at + 1 + len(m.group()))
-
-
-def _doubled_phrase(text, sent, rng):
-    spots = list(regex.finditer(r"(?<= )(?:of|in|to|for|with|from)(?: [a-z]+){1,2}(?= )", text[sent.start:sent.end]))
-    if not spots:
-        return None
-    m = rng.choice(spots)
-    at = sent.start + m.end()
-    return text[:at] + " " + m.group() + text[at:], (at, at + 1 + len(m.group()))
 
 
 def _fullwidth_comma(text, sent, rng):
