@@ -191,6 +191,19 @@ def test_chinese_compounds_take_their_own_entry(text, expected):
     assert found(text, "zh") == expected
 
 
+def test_a_chinese_term_at_a_line_end_spans_only_itself():
+    # a headline or a bullet without a full stop: the match used to run past the line end ("降准\n贷款增长")
+    text = "央行宣布降准\n贷款增长"
+    assert [(s, e) for s, e, _ in DETECTOR.find(text, "zh")] == [(0, 2), (4, 6)]
+    assert found("中国银行", "zh") == [("中国银行", "Bank of China")]
+
+
+def test_chinese_passages_in_english_text_are_searched_as_chinese():
+    text = "Loans rose. 央行宣布下调存款准备金率，释放长期资金。 Shares of 中国银行 rose, and the bank 央行 said so."
+    assert found(text, "en") == [("央行", "central bank"), ("下调存款准备金率", "RRR cut"),
+                                 ("中国银行", "Bank of China")]  # a run of two Han characters is residue, not a passage
+
+
 def test_english_sentences_in_chinese_text_are_searched_as_english():
     text = "央行宣布降准。The Fed held interest rates steady, and bond yields fell. 市场反应平淡，LPR保持不变。"
     assert found(text, "zh") == [("央行", "central bank"), ("降准", "RRR cut"), ("The Fed", "Federal Reserve"),

@@ -101,6 +101,9 @@ def test_placeholders_protect_terms_and_amounts_both_ways():
     assert text == "绿色贷款达到1.2万亿元，再贷款增长。" and lost == ["5%"]
     back = protect("科创板公司募资1400亿美元。", "zh", detector, "en")
     assert back.slots == {"QZX1": "STAR Market", "QZX2": "fundraising", "QZX3": "$140 billion"}
+    # a term at the end of a line (a headline) is replaced alone: the lines after it are not lost
+    headline = protect("央行宣布降准\n贷款增长", "zh", detector, "en")
+    assert headline.text == "QZX1宣布QZX2\n贷款增长" and headline.slots == {"QZX1": "central bank", "QZX2": "RRR cut"}
 
 
 def test_number_check_names_what_is_missing():

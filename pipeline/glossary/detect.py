@@ -86,6 +86,7 @@ _SHARE_CLASS = regex.compile(r"(?i:class)\s+$")
 _LATIN_WORDS = regex.compile(r"[A-Za-z]+")
 _THREE_WORDS = regex.compile(r"[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+")
 _HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}[\p{Han}\d.%，。、；：！？“”‘’《》（）\s]*\p{Han}[。！？”’）]*")
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _SEPARATORS = regex.compile(r"[-\s]+")
 
@@ -122,6 +123,12 @@ def _english_sentences(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in split_sentences(text, "zh")
             if len(_LATIN_WORDS.findall(s.text)) >= 3
             and sum(map(len, _LATIN_WORDS.findall(s.text))) > 2 * len(_HAN.findall(s.text))]
+
+
+def _chinese_passages(text: str) -> list[tuple[int, int]]:
+    """Spans of Chinese passages left in English text: runs of Han characters (with the Chinese punctuation,
+    figures and spaces between them) holding four Han characters or more."""
+    return [m.span() for m in _HAN_RUN.finditer(text) if len(_HAN.findall(m.group())) >= 4]
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -216,10 +223,10 @@ class TermDetector:
 
     def find_forms(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term. English sentences
-        inside Chinese text are searched as English."""
+        inside Chinese text are searched as English, Chinese passages inside English text as Chinese."""
         spaced = profile(lang).word_spaces
-        english = [] if spaced else _english_sentences(text)
-        searched = _blank(text, english) if english else text
+        other, other_lang = (_chinese_passages(text), "zh") if spaced else (_english_sentences(text), "en")
+        searched = _blank(text, other) if other else text
         if spaced:  # forms matched as words: regex with plurals, hyphens and case rules
             found = self._find_spaced(searched)
         else:
@@ -229,10 +236,10 @@ class TermDetector:
         if context:
             found = in_context(searched, lang, found, self._cues[lang], self._against[lang])
         out = [(c.start, c.end, c.idx, c.variant) for c in found]
-        for start, end in english:
+        for start, end in other:
             out += [(s + start, e + start, idx, variant)
-                    for s, e, idx, variant in self.find_forms(text[start:end], "en", context)]
-        return sorted(out) if english else out
+                    for s, e, idx, variant in self.find_forms(text[start:end], other_lang, context)]
+        return sorted(out) if other else out
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that
@@ -247,9 +254,11 @@ class TermDetector:
                 within[start + 1:end] = b"\x01" * (end - start - 1)
                 if word not in self._zh:
                     inside[start + 1:end] = b"\x01" * (end - start - 1)
-        out, i = [], 0
-        while i < len(text):
+        out, i, n = [], 0, len(text)
+        while i < n:
             for size in self._zh_lengths if not inside[i] else ():
+                if i + size > n:  # a shorter slice at the line end is not a form of this length
+                    continue
                 hit = self._zh.get(text[i:i + size])
                 if hit is not None and (size > 2 or not within[i + size]) and not _cuts_run(text, i, i + size):
                     out.append(replace(hit, start=offset + i, end=offset + i + size))
