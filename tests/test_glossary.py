@@ -198,6 +198,22 @@ def test_a_chinese_term_at_a_line_end_spans_only_itself():
     assert found("中国银行", "zh") == [("中国银行", "Bank of China")]
 
 
+def test_occurrences_stay_on_their_line_and_do_not_overlap_on_random_mixtures():
+    import random
+
+    pieces = ["央行宣布降准", "中国银行", "\n", "。", "，", "The Fed held interest rates steady.", " ", "Loans rose 5%.",
+              "贷款增长", "M10", "M2", "50ETF", "聚美股价", "LPR", "绿色贷款余额", "Mr. Smith", "再贷款额度", "期权",
+              "copper deposit", "credit facility", "stock options", "CIT", "合并营业收入", "对冲", "\u200b"]
+    for seed in range(200):
+        rng = random.Random(seed)
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        for lang in ("zh", "en"):
+            last = 0
+            for start, end, _ in DETECTOR.find(text, lang):
+                assert last <= start < end <= len(text) and "\n" not in text[start:end], (seed, lang, text)
+                last = end
+
+
 def test_chinese_passages_in_english_text_are_searched_as_chinese():
     text = "Loans rose. 央行宣布下调存款准备金率，释放长期资金。 Shares of 中国银行 rose, and the bank 央行 said so."
     assert found(text, "en") == [("央行", "central bank"), ("下调存款准备金率", "RRR cut"),
