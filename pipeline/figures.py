@@ -20,7 +20,8 @@ _CURRENCIES = {
     "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "renminbi": "CNY", "元": "CNY", "人民币": "CNY",
     "yen": "JPY", "日元": "JPY",
 }
-_PERCENT = {"%", "％", "per cent", "percent", "percentage point", "percentage points", "个百分点", "百分点"}
+_PERCENT = {"%", "％", "per cent", "percent"}
+_PERCENTAGE_POINTS = {"percentage point", "percentage points", "个百分点", "百分点"}
 _BASIS_POINTS = {"basis point", "basis points", "bp", "bps", "个基点", "基点"}
 _ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -30,7 +31,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _EN = regex.compile(
     rf"""(?<![\p{{Latin}}\d.,])(?<!\p{{Latin}}-)(?P<cur>US\$|HK\$|[$£€¥]|(?:RMB|CNY|USD|HKD)\s?)?(?P<num>{_NUMBER})(?![\d])"""
     r"""(?:\s?(?P<scale>trillion|billion|million|thousand|tn|bln|bn|mln|mn|m|k|b)(?![\p{Latin}]))?"""
-    r"""(?:\s?(?P<unit>%|per\s?cent|percent|percentage\s+points?|basis\s+points?|bps|bp(?![\p{L}])|yuan|"""
+    r"""(?:\s?(?P<unit>%|percentage\s+points?|per\s?cent|percent|basis\s+points?|bps|bp(?![\p{L}])|yuan|"""
     r"""renminbi|dollars?|pounds?|euros?|yen|元|美元|港元|欧元|日元|英镑))?""",
     regex.IGNORECASE,
 )
@@ -50,7 +51,7 @@ _WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS], key=len, reverse=True))
 # "two billion dollars" (not "two banks").
 _EN_WORDS = regex.compile(
     rf"(?<![\p{{L}}-])(?P<num>(?:{_WORD})(?:[-\s]+(?:{_WORD}|hundred|and))*)\s+"
-    r"(?P<unit>per\s?cent|percent|percentage\s+points?|(?P<scale>trillion|billion|million|thousand)"
+    r"(?P<unit>percentage\s+points?|per\s?cent|percent|(?P<scale>trillion|billion|million|thousand)"
     r"(?:\s+(?P<cur>yuan|dollars?|pounds?|euros?|yen))?)(?![\p{L}])",
     regex.IGNORECASE,
 )
@@ -66,7 +67,7 @@ class Quantity:
     """One number found in a text: its value in base units, kind, currency and where it was found."""
 
     value: float
-    kind: str            # "percent", "bp", "year" or "number"
+    kind: str            # "percent", "pp" (percentage points), "bp", "year" or "number"
     currency: str | None
     text: str
     start: int
@@ -75,7 +76,7 @@ class Quantity:
 
     def supported_by(self, other: "Quantity") -> bool:
         """True when `other` (from the source) states this quantity, allowing for rounding."""
-        if self.kind != other.kind and {self.kind, other.kind} != {"year", "number"}:
+        if self.kind != other.kind and {self.kind, other.kind} not in ({"year", "number"}, {"percent", "pp"}):
             return False
         if self.currency and other.currency and self.currency != other.currency:
             return False
@@ -108,8 +109,10 @@ def _zh_numeral(text: str) -> float | None:
 
 def _kind(unit: str, value: float, has_scale: bool, raw: str) -> str:
     unit = " ".join(unit.lower().split())
-    if unit in _PERCENT or unit == "percentage point":
+    if unit in _PERCENT:
         return "percent"
+    if unit in _PERCENTAGE_POINTS:
+        return "pp"
     if unit in _BASIS_POINTS:
         return "bp"
     if unit == "年" or (not unit and not has_scale and "." not in raw and "," not in raw and 1900 <= value <= 2100):
@@ -154,7 +157,8 @@ def extract(text: str) -> list[Quantity]:
         if value is None or any(s < match.end() and match.start() < e for s, e in taken):
             continue
         scale = _EN_SCALES.get((match.group("scale") or "").lower(), 1.0)
-        kind = "number" if match.group("scale") else "percent"
+        unit = " ".join(match.group("unit").lower().split())
+        kind = "number" if match.group("scale") else "pp" if unit in _PERCENTAGE_POINTS else "percent"
         currency = _CURRENCIES.get((match.group("cur") or "").lower())
         found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale))
     return sorted(found, key=lambda q: q.start)

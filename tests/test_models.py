@@ -101,6 +101,14 @@ def test_placeholders_protect_terms_and_amounts_both_ways():
     assert text == "绿色贷款达到1.2万亿元，再贷款增长。" and lost == ["5%"]
     back = protect("科创板公司募资1400亿美元。", "zh", detector, "en")
     assert back.slots == {"QZX1": "STAR Market", "QZX2": "fundraising", "QZX3": "$140 billion"}
+    # percentage points are not percent: "0.5 percentage points" is 0.5个百分点, not "0.5%" and "age points"
+    pp = protect("The PBOC cut the RRR by 0.5 percentage points.", "en", detector, "zh")
+    assert pp.text == "The PBOC cut the RRR by QZX1." and pp.slots == {"QZX1": "0.5个百分点"}
+    # a placeholder before a figure gets a space, or "QZX22024" would read as placeholder 22024; a model that
+    # glues them anyway still gets its placeholder back
+    glued = protect("央行宣布降准2024年计划", "zh", detector, "en")
+    assert glued.text == "QZX1宣布QZX2 2024年计划"
+    assert restore("QZX1 announced QZX22024 plan", glued) == ("central bank announced RRR cut2024 plan", [])
     # a term at the end of a line (a headline) is replaced alone: the lines after it are not lost
     headline = protect("央行宣布降准\n贷款增长", "zh", detector, "en")
     assert headline.text == "QZX1宣布QZX2\n贷款增长" and headline.slots == {"QZX1": "central bank", "QZX2": "RRR cut"}

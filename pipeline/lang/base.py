@@ -53,6 +53,7 @@ class LanguageProfile:
     duplicate_key: Callable[[str], tuple[str, int]]  # a sentence's comparison key and its size in words
     render_amount: Callable[[float, str | None], str]  # an amount (and ISO currency) written in this language
     basis_points: str              # "{} basis points"
+    percentage_points: str         # "{} percentage points"
 
     def join(self, sentences: Iterable[str]) -> str:
         return self.joiner.join(sentences)

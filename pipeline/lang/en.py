@@ -134,4 +134,5 @@ ENGLISH = LanguageProfile(
     cleaning=frozenset({"missing_space", "stray_script", "truncation", "fragment.en", "duplicate.word"}),
     split_line=split_line, content_words=content_words, tokens=word_tokens, rouge_tokenizers={"en": None},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{} basis points",
+    percentage_points="{} percentage points",
 )

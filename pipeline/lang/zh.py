@@ -105,6 +105,7 @@ CHINESE = LanguageProfile(
     split_line=split_line, content_words=content_words, tokens=JiebaTokenizer().tokenize,
     rouge_tokenizers={"char": CharTokenizer(), "word": JiebaTokenizer()},
     duplicate_key=duplicate_key, render_amount=render_amount, basis_points="{}个基点",
+    percentage_points="{}个百分点",
 )
 
 

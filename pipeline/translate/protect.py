@@ -29,6 +29,8 @@ def render_quantity(q: Quantity, target: str) -> str | None:
         return f"{plain_number(q.value)}%"
     if q.kind == "bp":
         return profile(target).basis_points.format(plain_number(q.value))
+    if q.kind == "pp":
+        return profile(target).percentage_points.format(plain_number(q.value))
     if q.kind != "number" or (q.currency is None and q.value < 1e4):
         return None
     return profile(target).render_amount(q.value, q.currency)
@@ -48,9 +50,12 @@ def protect(text: str, source_lang: str, detector: TermDetector | None, target_l
                 term = detector.terms[idx]
                 spans.append((start, end, profile(target).term_form(term)))
     out, slots, pos = [], {}, 0
+    starts = {start for start, _, _ in spans}
     for start, end, rendered in sorted(spans):
         name = _PLACEHOLDER.format(len(slots) + 1)
         out += [text[pos:start], name]
+        if text[end:end + 1].isdigit() and end not in starts:
+            out.append(" ")  # "降准0.5亿" would give "QZX20.5亿", read as placeholder 20
         slots[name] = rendered
         pos = end
     out.append(text[pos:])
@@ -62,11 +67,15 @@ def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
     seen = set()
 
     def put(match: regex.Match) -> str:
-        name = _PLACEHOLDER.format(int(match.group(1)))
-        if name not in protected.slots:
-            return match.group()
-        seen.add(name)
-        return protected.slots[name]
+        digits = match.group(1)
+        # the number as written, else its longest start that is a placeholder, the rest being a figure the model
+        # glued to it ("QZX20.5" for QZX2 and 0.5)
+        for cut in range(len(digits), 0, -1):
+            name = _PLACEHOLDER.format(int(digits[:cut]))
+            if name in protected.slots:
+                seen.add(name)
+                return protected.slots[name] + digits[cut:]
+        return match.group()
 
     text = _FOUND.sub(put, translation)
     return text, [rendered for name, rendered in protected.slots.items() if name not in seen]
