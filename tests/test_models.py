@@ -114,6 +114,22 @@ def test_placeholders_protect_terms_and_amounts_both_ways():
     assert headline.text == "QZX1宣布QZX2\n贷款增长" and headline.slots == {"QZX1": "central bank", "QZX2": "RRR cut"}
 
 
+def test_every_placeholder_comes_back_on_random_mixtures():
+    import random
+
+    detector = detector_for(None)
+    pieces = ["央行宣布降准", "中国银行", "\n", "。", "，", "The Fed held interest rates steady.", " ", "Loans rose 5%.",
+              "贷款增长1.2万亿元", "M2", "50ETF", "LPR", "绿色贷款余额", "$140 billion", "再贷款额度", "3.5%",
+              "relending", "reloans", "1,200 yuan", "100亿美元", "0.5 percentage points", "0.5个百分点", "2024"]
+    for seed in range(200):
+        rng = random.Random(seed)
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
+        for source, target in (("zh", "en"), ("en", "zh")):
+            protected = protect(text, source, detector, target)
+            restored, lost = restore(protected.text, protected)
+            assert lost == [] and "QZX" not in restored, (seed, source, text)
+
+
 def test_number_check_names_what_is_missing():
     assert unsupported("Loans rose 5% to 1.2 trillion yuan in 2021.", "贷款增长5%，达到1.2万亿元。")[0] == ["2021"]
     assert unsupported("Loans rose 5% to 1.2 trillion yuan.", "贷款达到12000亿元，增长5%。")[0] == []
