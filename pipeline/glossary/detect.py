@@ -140,13 +140,29 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts) + text[last:]
 
 
-def _word_lists(terms: list[Term], kind: str) -> dict[str, dict[int, regex.Pattern]]:
-    """Per language, a pattern of each entry's `cues` or `against` words. English words count in both numbers
+class _Patterns(dict):
+    """Entry index -> the pattern of its words, compiled when a text first needs it (start-up: most entries'
+    words are never looked for)."""
+
+    def __init__(self, words: dict[int, list[str]], spaced: bool):
+        super().__init__()
+        self._words, self._spaced = words, spaced
+
+    def __contains__(self, idx) -> bool:
+        return idx in self._words
+
+    def __missing__(self, idx: int) -> regex.Pattern:
+        pattern = self[idx] = word_pattern(self._words[idx], self._spaced)
+        return pattern
+
+
+def _word_lists(terms: list[Term], kind: str) -> dict[str, _Patterns]:
+    """Per language, the patterns of each entry's `cues` or `against` words. English words count in both numbers
     ("bank" is shown by "banks" too), as term forms do."""
-    return {"en": {idx: word_pattern([f for w in getattr(term, f"{kind}_en") for f in _number_forms(w)], True)
-                   for idx, term in enumerate(terms) if getattr(term, f"{kind}_en")},
-            "zh": {idx: word_pattern(getattr(term, f"{kind}_zh"), False)
-                   for idx, term in enumerate(terms) if getattr(term, f"{kind}_zh")}}
+    return {"en": _Patterns({idx: [f for w in getattr(term, f"{kind}_en") for f in _number_forms(w)]
+                             for idx, term in enumerate(terms) if getattr(term, f"{kind}_en")}, True),
+            "zh": _Patterns({idx: getattr(term, f"{kind}_zh") for idx, term in enumerate(terms)
+                             if getattr(term, f"{kind}_zh")}, False)}
 
 
 class TermDetector:
