@@ -55,7 +55,7 @@ def protect(text: str, source_lang: str, detector: TermDetector | None, target_l
         name = _PLACEHOLDER.format(len(slots) + 1)
         out += [text[pos:start], name]
         if text[end:end + 1].isdigit() and end not in starts:
-            out.append(" ")  # "降准0.5亿" would give "QZX20.5亿", read as placeholder 20
+            out.append(" ")  # "降准2024年" would give "QZX22024年", read as placeholder 22024
         slots[name] = rendered
         pos = end
     out.append(text[pos:])
