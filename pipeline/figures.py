@@ -157,8 +157,7 @@ def extract(text: str) -> list[Quantity]:
         if value is None or any(s < match.end() and match.start() < e for s, e in taken):
             continue
         scale = _EN_SCALES.get((match.group("scale") or "").lower(), 1.0)
-        unit = " ".join(match.group("unit").lower().split())
-        kind = "number" if match.group("scale") else "pp" if unit in _PERCENTAGE_POINTS else "percent"
+        kind = "number" if match.group("scale") else _kind(match.group("unit"), value, False, "")
         currency = _CURRENCIES.get((match.group("cur") or "").lower())
         found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale))
     return sorted(found, key=lambda q: q.start)

@@ -172,9 +172,11 @@ def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[i
             if _in_set_phrase(text, cand, lex.everyday):
                 continue
             own = [(cand.start, cand.end)]
-            beside = _near(text, cand, s, e, spaced, AGAINST_WORDS, AGAINST_CHARS)
-            senses = tuple(i for i in (cand.idx, *cand.senses)
-                           if i not in entry_against or not _hits(entry_against[i], text, *beside, own))
+            senses = (cand.idx, *cand.senses)
+            if any(i in entry_against for i in senses):
+                beside = _near(text, cand, s, e, spaced, AGAINST_WORDS, AGAINST_CHARS)
+                senses = tuple(i for i in senses
+                               if i not in entry_against or not _hits(entry_against[i], text, *beside, own))
             if len(senses) <= len(cand.senses):  # a word of the everyday sense beside it: not that entry here
                 if not senses:
                     continue

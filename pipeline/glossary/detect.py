@@ -120,9 +120,12 @@ def _english_sentences(text: str) -> list[tuple[int, int]]:
     as many Latin letters as Han characters."""
     if not _THREE_WORDS.search(text):
         return []
-    return [(s.start, s.end) for s in split_sentences(text, "zh")
-            if len(_LATIN_WORDS.findall(s.text)) >= 3
-            and sum(map(len, _LATIN_WORDS.findall(s.text))) > 2 * len(_HAN.findall(s.text))]
+    out = []
+    for sentence in split_sentences(text, "zh"):
+        words = _LATIN_WORDS.findall(sentence.text)
+        if len(words) >= 3 and sum(map(len, words)) > 2 * len(_HAN.findall(sentence.text)):
+            out.append((sentence.start, sentence.end))
+    return out
 
 
 def _chinese_passages(text: str) -> list[tuple[int, int]]:
