@@ -146,5 +146,6 @@ class ExtractiveSummarizer:
                 continue  # try shorter sentences that still fit
             chosen.append(best)
             used += size
-            nearest = np.maximum(nearest, vectors @ vectors[best])
+            if len(chosen) < limit:
+                nearest = np.maximum(nearest, vectors @ vectors[best])
         return chosen

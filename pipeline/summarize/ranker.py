@@ -189,8 +189,7 @@ def for_document(lang: str, long: bool) -> Ranker | None:
 
 def _tfidf(owner: np.ndarray, word: np.ndarray, n: int, size: int) -> np.ndarray:
     """Unit-length TF-IDF rows (log tf) of `n` sentences, from each occurrence's sentence and word index."""
-    tf = np.zeros((n, size))
-    np.add.at(tf, (owner, word), 1.0)
+    tf = np.bincount(owner * size + word, minlength=n * size).reshape(n, size).astype(float)
     vectors = np.log1p(tf) * np.log(1.0 + n / np.maximum((tf > 0).sum(axis=0), 1))
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
