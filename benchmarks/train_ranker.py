@@ -14,6 +14,11 @@ fold where the spec says so: `assign_folds`; `folds` of them held out in turn); 
 whole split and written as JSON to pipeline/summarize/rankers/NAME.json with the command, data, settings and
 held-out scores beside the weights.
 
+Where the spec says `trim`, a clause trimmer (pipeline/summarize/trim.py) is trained next on the same articles:
+every run of clauses of every sentence, labelled like `gain` sentences (pairs of runs of the same sentence), its
+regularisation chosen by the held-out ROUGE-2 of one-sentence summaries that the fold's ranker picks and the
+fold's trimmer cuts; written to rankers/NAME-trim.json.
+
 Usage: python benchmarks/train_ranker.py [--rankers zh-finna en-ectsum] [--limit N]
 """
 from __future__ import annotations
@@ -40,6 +45,7 @@ from pipeline.lang import profile  # noqa: E402
 from pipeline.schema import Sentence  # noqa: E402
 from pipeline.segment import split_sentences  # noqa: E402
 from pipeline.summarize import ranker as ranking  # noqa: E402
+from pipeline.summarize import trim  # noqa: E402
 from pipeline.summarize.extractive import ExtractiveSummarizer  # noqa: E402
 
 SEED = 0
@@ -59,6 +65,8 @@ class Spec:
     redundancy: tuple[float, ...]  # grid: MMR redundancy
     folds: int                   # how many of the five folds are held out in turn to choose the settings
     near_duplicates: bool        # keep near-duplicate articles in one fold (assign_folds)
+    trim: tuple[float, ...] = ()  # grid of inverse regularisation for a clause trimmer (none: no trimmer)
+    counts: bool = False         # hashed words as counts (trim.Trimmer) rather than distinct buckets (ranker.linear)
 
 
 SPECS = {
@@ -68,7 +76,7 @@ SPECS = {
     # Chinese financial news (~5 sentences, a headline): all five folds in turn, since one fold's mean moves by
     # +-0.4 ROUGE-2, as much as the settings differ.
     "zh-finna": Spec("zh_finna_train.jsonl", "zh", "gain", ranking.FEATURES, True, (65536,), (0.2, 0.5, 1.0, 2.0),
-                     (0.0, 0.2), 5, True),
+                     (0.0, 0.2), 5, True, (0.01, 0.02, 0.05, 0.1)),
 }
 
 
@@ -153,8 +161,7 @@ def prepare(records: list[dict], spec: Spec) -> list[dict]:
             chosen = oracle(sentences, record["summary"], k, tokenize)
             gains = np.array([float(i in chosen) for i in range(len(sentences))])
         else:
-            scores = [scorer.score("\n".join(reference), s) for s in sentences]
-            gains = np.array([sum(score[m].fmeasure for m in ("rouge1", "rouge2", "rougeL")) for score in scores])
+            gains = np.array([gain(scorer, "\n".join(reference), s) for s in sentences])
         values, _, lexical = ranking.features(sentences, lp, record.get("title"), True,
                                               any(name in ranking.SHAPE for name in spec.features))
         out.append({"record": record, "sentences": sentences, "reference": "\n".join(reference), "k": k,
@@ -163,17 +170,47 @@ def prepare(records: list[dict], spec: Spec) -> list[dict]:
     return out
 
 
+def gain(scorer, reference: str, text: str) -> float:
+    """ROUGE-1 + ROUGE-2 + ROUGE-L F1 of `text` against the reference (labels `gain`)."""
+    score = scorer.score(reference, text)
+    return sum(score[m].fmeasure for m in ("rouge1", "rouge2", "rougeL"))
+
+
+def clause_runs(articles: list[dict], lang: str) -> list[dict]:
+    """The trimmer's training groups: per sentence of two clauses or more, every run of its clauses with its
+    features and its gain against the article's reference (the shape `design` and `pairs` take)."""
+    lp = profile(lang)
+    scorer = next(iter(scorers(lang).values()))
+    groups = []
+    for a in articles:
+        for index, sentence in enumerate(a["sentences"]):
+            parts = trim.clauses(sentence)
+            if len(parts) < 2:
+                continue
+            runs, values, words = trim.candidates(parts, lp, index == 0)
+            gains = np.array([gain(scorer, a["reference"], trim.text(parts, i, j, lang)) for i, j in runs])
+            groups.append({"values": dict(zip(trim.FEATURES, values)), "lexical": words.expand(), "sentences": runs,
+                           "gains": gains, "fold": a["fold"]})
+    return groups
+
+
 def design(articles: list[dict], spec: Spec, dims: int):
     from scipy.sparse import csr_matrix, hstack
 
     dense = np.vstack([np.column_stack([a["values"][name] for name in spec.features]) for a in articles])
     rows, cols, vals = [], [], []
     start = 0
-    for a in articles:  # as Ranker.score: each sentence's distinct buckets over the square root of their number
-        owner, bucket = ranking.buckets(a["lexical"], dims)
+    for a in articles:
+        if spec.counts:  # as Trimmer.scores: every (unit, code) pair once (the matrix sums repeated buckets)
+            owner, codes = a["lexical"]
+            bucket = (codes % np.uint64(dims)).astype(np.int64)
+            weight = np.ones(len(owner))
+        else:  # as ranker.linear: each unit's distinct buckets over the square root of their number
+            owner, bucket = ranking.buckets(a["lexical"], dims)
+            weight = 1.0 / np.sqrt(np.bincount(owner, minlength=len(a["sentences"]))[owner])
         rows.append(start + owner)
         cols.append(bucket)
-        vals.append(1.0 / np.sqrt(np.bincount(owner, minlength=len(a["sentences"]))[owner]))
+        vals.append(weight)
         start += len(a["sentences"])
     lexical = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(start, dims))
     return hstack([csr_matrix(dense), lexical]).tocsr()
@@ -221,21 +258,25 @@ def fit(articles: list[dict], spec: Spec, dims: int, c: float) -> tuple[np.ndarr
     return coef[:len(spec.features)], coef[len(spec.features):]
 
 
-def rouge2(articles: list[dict], lang: str, learned: ranking.Ranker | None) -> float:
-    """Mean ROUGE-2 F1 x100 of the summaries the summarizer makes with `learned` (benchmark levels: English
-    with the stemmer, Chinese by character)."""
+def rouge2(articles: list[dict], lang: str, learned: ranking.Ranker | None, trimmer: trim.Trimmer | None = None
+           ) -> float:
+    """Mean ROUGE-2 F1 x100 of the summaries the summarizer makes with `learned` and `trimmer` (benchmark levels:
+    English with the stemmer, Chinese by character)."""
     scorer = next(iter(scorers(lang).values()))
 
     class WithRanker(ExtractiveSummarizer):
         def ranker(self, n_sentences, lang):
             return learned
 
+        def trimmer(self, n_sentences, lang):
+            return trimmer
+
     total = 0.0
     for a in articles:
         summarizer = WithRanker(SummarizeConfig(max_sentences=a["k"], ratio=None))
         sents = [Sentence(index=i, text=t, start=0, end=len(t)) for i, t in enumerate(a["sentences"])]
-        picked = summarizer.summarize(sents, lang, title=a["record"].get("title")).sentences
-        total += scorer.score(a["reference"], "\n".join(a["sentences"][i] for i in picked))["rouge2"].fmeasure
+        total += scorer.score(a["reference"], summarizer.summarize(sents, lang, title=a["record"].get("title")).text
+                              )["rouge2"].fmeasure
     return 100 * total / len(articles)
 
 
@@ -262,10 +303,10 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
 
     baseline = held_out(lambda f: None)
     print(f"  held-out ROUGE-2, hand-set weights: {baseline:.2f}")
-    trials = []
+    trials, fold_weights = [], {}
     for dims in spec.dims:
         for c in spec.c:
-            weights = [fit(fitted[f], spec, dims, c) for f in range(spec.folds)]
+            weights = fold_weights[dims, c] = [fit(fitted[f], spec, dims, c) for f in range(spec.folds)]
             for redundancy in spec.redundancy:
                 score = held_out(lambda f: ranking.Ranker(name, spec.features, *weights[f], spec.lead_words,
                                                           redundancy))
@@ -292,6 +333,54 @@ def train(name: str, limit: int | None, data: Path = DATA, out_dir: Path = ranki
     print(f"  chosen: dims {dims}, C {c}, redundancy {redundancy} (held-out ROUGE-2 {score:.2f} vs hand-set "
           f"{baseline:.2f}); wrote {out} ({out.stat().st_size // 1024} KB) in {time.perf_counter() - started:.0f} s")
     ranking.load.cache_clear()
+    if spec.trim:
+        rankers = [ranking.Ranker(name, spec.features, *fold_weights[dims, c][f], spec.lead_words, redundancy)
+                   for f in range(spec.folds)]
+        train_trimmer(name, articles, spec, rankers, score, path, limit, out_dir)
+    return out
+
+
+def train_trimmer(name: str, articles: list[dict], spec: Spec, rankers: list[ranking.Ranker], whole: float,
+                  path: Path, limit: int | None, out_dir: Path) -> Path | None:
+    """The clause trimmer that goes with ranker `name` (module docstring); `rankers` are the chosen settings'
+    fold rankers, `whole` their held-out ROUGE-2 without trimming."""
+    started = time.perf_counter()
+    groups = clause_runs(articles, spec.lang)
+    if not groups:
+        print(f"skipping {name}-trim: no sentence of two clauses or more", file=sys.stderr)
+        return None
+    print(f"{name}-trim: {len(groups)} sentences of two clauses or more, "
+          f"{sum(len(g['sentences']) for g in groups)} runs of clauses")
+    trim_spec = Spec(spec.file, spec.lang, "gain", trim.FEATURES, False, spec.dims, spec.trim, (0.0,), spec.folds,
+                     spec.near_duplicates, counts=True)
+    dims = max(spec.dims)
+    held = [[a for a in articles if a["fold"] == f] for f in range(spec.folds)]
+    n_held = sum(map(len, held))
+    trials = []
+    for c in spec.trim:
+        trimmers = [trim.Trimmer(f"{name}-trim", *fit([g for g in groups if g["fold"] != f], trim_spec, dims, c))
+                    for f in range(spec.folds)]
+        score = sum(rouge2(held[f], spec.lang, rankers[f], trimmers[f]) * len(held[f])
+                    for f in range(spec.folds)) / n_held
+        trials.append((score, -c))
+        print(f"  C {c:<5}: {score:.2f} (whole sentences {whole:.2f})", flush=True)
+    score, c = max(trials)[0], -max(trials)[1]  # ties: stronger regularisation
+    dense, hashed = fit(groups, trim_spec, dims, c)
+    out = out_dir / f"{name}-trim.json"
+    artefact = {
+        "name": f"{name}-trim", "features": list(trim.FEATURES), "dense": [round(float(v), 6) for v in dense],
+        "hashed": [round(float(v), 5) for v in hashed],
+        "trained_on": {"file": spec.file, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                       "sentences": len(groups), "limit": limit},
+        "command": "make train-ranker (python benchmarks/train_ranker.py)",
+        "settings": {"labels": "gain over the runs of clauses of one sentence", "C": c, "hash_buckets": dims,
+                     "seed": SEED, "held_out_folds": f"{spec.folds} of {FOLDS}, as the ranker's"},
+        "held_out_rouge2": {"trimmed": round(score, 2), "whole_sentences": round(whole, 2), "articles": n_held},
+    }
+    out.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"  chosen: C {c} (held-out ROUGE-2 {score:.2f} vs whole sentences {whole:.2f}); wrote {out} "
+          f"({out.stat().st_size // 1024} KB) in {time.perf_counter() - started:.0f} s")
+    trim.load.cache_clear()
     return out
 
 

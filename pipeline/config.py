@@ -228,6 +228,9 @@ class SummarizeConfig(_Section):
     max_words: int | None = Field(default=None, ge=1)
     max_chars: int | None = Field(default=None, ge=1)
     ranking: Ranking = Ranking()
+    # Extractive, a summary of one sentence: `auto` keeps only the clauses of it that a shipped trimmer (Chinese
+    # news) says carry the news, a headline-style brief (details.trim says what was kept); `none`: whole sentences.
+    trim: Literal["auto", "none"] = "auto"
     en: ModelSpec | None = None
     zh: ModelSpec | None = None
     # A model that cannot be loaded: True = use the extractive summarizer and say so; False = fail.

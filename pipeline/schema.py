@@ -125,7 +125,8 @@ class Provenance(_Model):
 
 class Summary(_Model):
     """A summary in one language, or the reason it is missing (`text is None`). `sentences`: the indices the
-    extractive summarizer chose (empty for models)."""
+    extractive summarizer chose (empty for models); a one-sentence summary cut to some of its clauses says so in
+    details.trim (which clauses, and their span in the cleaned text)."""
 
     lang: Lang
     text: str | None

@@ -1,4 +1,6 @@
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SEED = SHARED_DATA / "seed_article_mt_artifacts.txt"
+
+
+def train_twice(name: str, rows: list[dict], folder: Path) -> tuple[Path, Path]:
+    """Writes `rows` as the training split of ranker `name` in `folder` and runs make train-ranker's code on it
+    twice, into folder/a and folder/b (the two runs' files must be byte-identical)."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import train_ranker
+
+    path = folder / train_ranker.SPECS[name].file
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for out in ("a", "b"):
+        train_ranker.train(name, None, folder, folder / out)
+    return folder / "a", folder / "b"
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The learned sentence rankers: which documents use them, what provenance says, that they are plain weights
-that hash alike on every machine, and that the training script learns what its data teaches."""
+(like the clause trimmer's) that hash alike on every machine, and that the training script learns what its data
+teaches."""
 import json
 import os
 import random
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 
 from pipeline import Article, BilingualSummarizer
-from pipeline.summarize import ranker
-from tests.conftest import ROOT
+from pipeline.summarize import ranker, trim
+from tests.conftest import ROOT, train_twice
 
 PARTS = ["Thank you, operator, and good morning, everyone.", "Please note the safe harbor statement on slide two.",
          "We will take questions after the prepared remarks.", "Let me turn to the outlook for the region.",
@@ -91,20 +92,21 @@ def test_without_the_artefact_the_hand_set_weights_serve(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("change", ["unknown feature", "fewer weights"])
-def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change):
-    data = json.loads((ranker.FOLDER / "en-ectsum.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module, name", [(ranker, "en-ectsum"), (trim, "zh-finna-trim")])
+def test_an_artefact_for_other_features_is_refused(monkeypatch, tmp_path, change, module, name):
+    data = json.loads((module.FOLDER / f"{name}.json").read_text(encoding="utf-8"))
     if change == "unknown feature":
-        data["features"][0] = "centrality_v0"
+        data["features"][0] += "_v0"
     else:
         data["dense"] = data["dense"][:-1]
-    (tmp_path / "en-ectsum.json").write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setattr(ranker, "FOLDER", tmp_path)
-    ranker.load.cache_clear()
+    (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(module, "FOLDER", tmp_path)
+    module.load.cache_clear()
     try:
         with pytest.raises(ValueError, match="trained on features"):
-            ranker.load("en-ectsum")
+            module.load(name)
     finally:
-        ranker.load.cache_clear()
+        module.load.cache_clear()
 
 
 @pytest.mark.parametrize("sentences", [
@@ -154,6 +156,18 @@ def test_chinese_words_are_cut_as_jieba_cuts_them(text):
     assert rjieba.cut(text, hmm=False) == jieba.lcut(text, HMM=False)
 
 
+def test_chinese_content_words_keep_every_token_with_a_letter_or_digit():
+    # content_words tests str.isalnum on a token's first character before the regex: the same words as the regex.
+    from pipeline.lang import zh
+
+    rng = random.Random(0)
+    chars = [chr(c) for c in range(0x20, 0x3100)] + list("央行降准")
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randrange(1, 16)))
+        expected = [w for w in zh.jieba_rs().cut(text, hmm=False) if zh._KEEP.search(w) and w not in zh.STOPWORDS]
+        assert zh.content_words(text) == expected
+
+
 def test_scores_do_not_depend_on_the_hash_seed(example_zh):
     code = ("import sys, json; from pipeline import BilingualSummarizer; s = BilingualSummarizer({'translate': "
             "{'backend': 'none'}}); print(json.dumps([s.run(t).summary_en or s.run(t).summary_zh for t in "
@@ -165,9 +179,6 @@ def test_scores_do_not_depend_on_the_hash_seed(example_zh):
 
 
 def test_training_learns_what_the_data_teaches_and_is_deterministic(tmp_path):
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import train_ranker
-
     rng = random.Random(0)
     rows = []
     for i in range(150):  # the reference is always the sentence about results, wherever it stands
@@ -175,9 +186,7 @@ def test_training_learns_what_the_data_teaches_and_is_deterministic(tmp_path):
         key = rng.randrange(8)
         lines[key] = rng.choice(RESULTS)
         rows.append({"id": f"t{i}", "article": " ".join(lines), "summary": lines[key]})
-    (tmp_path / "en_ectsum_train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    first = train_ranker.train("en-ectsum", None, tmp_path, tmp_path / "a")
-    second = train_ranker.train("en-ectsum", None, tmp_path, tmp_path / "b")
+    first, second = (folder / "en-ectsum.json" for folder in train_twice("en-ectsum", rows, tmp_path))
     assert first.read_bytes() == second.read_bytes()
     record = json.loads(first.read_text(encoding="utf-8"))["held_out_rouge2"]
     assert record["learned"] > 90 and record["learned"] > record["hand_set"] + 20
@@ -201,14 +210,7 @@ def chinese_articles(count: int, seed: int = 0) -> list[dict]:
 
 
 def test_chinese_training_learns_what_the_data_teaches_and_is_deterministic(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import train_ranker
-
-    rows = chinese_articles(150)
-    (tmp_path / "zh_finna_train.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                                   encoding="utf-8")
-    first = train_ranker.train("zh-finna", None, tmp_path, tmp_path / "a")
-    second = train_ranker.train("zh-finna", None, tmp_path, tmp_path / "b")
+    first, second = (folder / "zh-finna.json" for folder in train_twice("zh-finna", chinese_articles(150), tmp_path))
     assert first.read_bytes() == second.read_bytes()
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["held_out_rouge2"]["learned"] > 80 and data["held_out_rouge2"]["hand_set"] < 40

@@ -1,7 +1,8 @@
 """Extractive summarizer: sentences scored by a learned ranker (pipeline/summarize/ranker.py) where one is
 shipped for the language and document kind, else by hand-set weights of TextRank centrality, word salience,
 a position prior, title similarity and figures (`summarize.ranking`, per language and for long documents);
-then MMR redundancy control under a sentence / ratio / word / character budget."""
+then MMR redundancy control under a sentence / ratio / word / character budget. A summary of one sentence is
+cut to the clauses that carry the news where a trimmer is shipped (trim.py, `summarize.trim`)."""
 from __future__ import annotations
 
 import math
@@ -11,15 +12,18 @@ import numpy as np
 from ..config import RankingWeights, SummarizeConfig
 from ..lang import LanguageProfile, profile
 from ..schema import Document, Lang, Notice, Sentence, Summary
+from . import trim
 from .ranker import TIE, Ranker, _unit, features, for_document
 
 BACKEND = "extractive"
 MODEL = "bisum-textrank-mmr"  # the hand-set weights
 LEARNED = "bisum-ranker"  # + the learned ranker's name
+TRIMMER = "bisum-trimmer"  # + the trimmer's name
 
 
 class ExtractiveSummarizer:
-    """Selects whole sentences of the cleaned text and returns them in article order."""
+    """Selects sentences of the cleaned text and returns them in article order (one sentence alone may be
+    trimmed to some of its clauses)."""
 
     def __init__(self, config: SummarizeConfig):
         self.config = config
@@ -39,15 +43,38 @@ class ExtractiveSummarizer:
             return Summary(lang=lang, text=None, backend=BACKEND, model=MODEL, notices=[Notice.about(
                 "no_sentences", f"summary_{lang}", "no sentence left to summarize after cleaning")])
         scoring = self.weights(len(candidates), lang), self.ranker(len(candidates), lang)
-        picked = self._pick(candidates, lp, title, scoring, self._limit(len(candidates)))
+        limit = self._limit(len(candidates))
+        picked = self._pick(candidates, lp, title, scoring, limit)
         details = {"candidates": len(candidates), "budget": self._budget_description(len(candidates)),
                    "ranker": f"learned: {scoring[1].name}" if scoring[1] else "hand-set weights"}
         sections = math.ceil(len(candidates) / self.config.section_sentences)
         if sections > 1:
             details["sections"] = sections
-        return Summary(lang=lang, text=lp.join(s.text for s in picked), sentences=[s.index for s in picked],
+        text = lp.join(s.text for s in picked)
+        trimmer = self.trimmer(len(candidates), lang) if limit == 1 else None
+        if trimmer is not None and lp.length(picked[0].text) >= trim.SHORT:
+            text, details["trim"] = self._trim(picked[0], picked[0] is candidates[0], lp, trimmer)
+        return Summary(lang=lang, text=text, sentences=[s.index for s in picked],
                        backend=BACKEND, model=f"{LEARNED}-{scoring[1].name}" if scoring[1] else MODEL,
                        details=details)
+
+    def trimmer(self, n_sentences: int, lang: Lang) -> trim.Trimmer | None:
+        """The clause trimmer for this language and document kind, unless `trim` is none."""
+        if self.config.trim == "none":
+            return None
+        return trim.for_document(lang, n_sentences >= self.config.ranking.long_from_sentences)
+
+    @staticmethod
+    def _trim(sentence: Sentence, lead: bool, lp: LanguageProfile, trimmer: trim.Trimmer) -> tuple[str, dict]:
+        """The clauses of the one chosen sentence that the trimmer keeps, and what was done: which clauses were
+        kept of how many, the characters dropped, and where the kept text is in the cleaned text."""
+        first, end, parts = trimmer.choose(sentence.text, lp, lead)
+        before, kept = "".join(parts[:first]), "".join(parts[first:end])
+        start = sentence.start + len(before) + len(kept) - len(kept.lstrip())
+        return trim.text(parts, first, end, lp.code), {
+            "model": f"{TRIMMER}-{trimmer.name}", "sentence": sentence.index, "clauses_kept": [first + 1, end],
+            "clauses": len(parts), "chars_dropped": lp.length(sentence.text) - lp.length(kept),
+            "span": [start, sentence.start + len(before) + len(kept.rstrip())]}
 
     def _pick(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
               scoring: tuple[RankingWeights, Ranker | None], limit: int) -> list[Sentence]:

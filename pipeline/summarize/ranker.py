@@ -168,18 +168,28 @@ class Ranker:
         return dense + sums / np.sqrt(np.maximum(np.bincount(owner, minlength=n), 1))
 
 
-@lru_cache(maxsize=None)
-def load(name: str) -> Ranker | None:
-    """The shipped ranker `name`, or None when its file is absent (the hand-set weights are used then)."""
-    path = FOLDER / f"{name}.json"
+def read(folder: Path, name: str, known: tuple[str, ...]) -> dict | None:
+    """The artefact `name` (JSON weights) in `folder`, or None when its file is absent; refused when it was trained
+    on features this version does not compute (`known`)."""
+    path = folder / f"{name}.json"
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    names = tuple(data["features"])
-    if any(n not in FEATURES for n in names) or len(names) != len(data["dense"]):
-        raise ValueError(f"{path}: trained on features {list(names)}, this version computes {list(FEATURES)}")
-    return Ranker(name=name, features=names, dense=np.array(data["dense"]), hashed=np.array(data["hashed"]),
-                  lead_words=bool(data["lead_words"]), redundancy=float(data["redundancy"]))
+    names = data["features"]
+    if any(n not in known for n in names) or len(names) != len(data["dense"]):
+        raise ValueError(f"{path}: trained on features {list(names)}, this version computes {list(known)}")
+    return data
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> Ranker | None:
+    """The shipped ranker `name`, or None when its file is absent (the hand-set weights are used then)."""
+    data = read(FOLDER, name, FEATURES)
+    if data is None:
+        return None
+    return Ranker(name=name, features=tuple(data["features"]), dense=np.array(data["dense"]),
+                  hashed=np.array(data["hashed"]), lead_words=bool(data["lead_words"]),
+                  redundancy=float(data["redundancy"]))
 
 
 def for_document(lang: str, long: bool) -> Ranker | None:
