@@ -73,6 +73,16 @@ def test_kept_clauses_end_with_a_full_stop():
     assert trim.text(["Revenue rose, ", "analysts said."], 0, 1, "en") == "Revenue rose."
 
 
+@pytest.mark.parametrize("sentence", ["国家统计局新闻发言人在发布会上表示，一季度经济运行总体平稳，物价温和上涨。",
+                                      "外交部：中方愿同各方加强合作，共同维护地区稳定。"])
+def test_a_run_never_ends_on_a_clause_that_introduces_the_rest(sentence):
+    # A trimmer that would keep the fewest clauses from the start keeps none that end in "表示，" or a colon.
+    weights = np.zeros(len(trim.FEATURES))
+    weights[trim.FEATURES.index("dropped_after")] = 10.0
+    first, end, parts = trim.Trimmer("t", weights, np.zeros(16)).choose(sentence, profile("zh"), True)
+    assert (first, end) == (0, 2) and not trim.text(parts, first, end, "zh").endswith(("表示。", "外交部。"))
+
+
 def test_a_one_sentence_chinese_summary_is_trimmed_and_says_how():
     result, summary = summarize(NEWS, max_sentences=1)
     record = summary.details["trim"]

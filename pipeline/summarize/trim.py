@@ -5,8 +5,8 @@ A sentence is cut into clauses after its commas, semicolons and colons (not insi
 "1,000" or "10:30"). Every contiguous run of clauses is a candidate, the whole sentence among them, described by
 where it starts and ends, its size, figures and colons (FEATURES), and by hashed words: its first and last two
 characters, the content words it keeps and those it drops before and after it. A learned trimmer is a linear
-score over them, trained by `benchmarks/train_ranker.py` (make train-ranker) on the same training
-split as the ranker it goes with and shipped as JSON in `rankers/` (weights only). Which documents: TRIMMERS."""
+score over them, trained by `benchmarks/train_ranker.py` (make train-ranker) on the same training split as the
+ranker it goes with and shipped as JSON in `rankers/` (weights only). Which documents: TRIMMERS."""
 from __future__ import annotations
 
 import math
@@ -36,6 +36,10 @@ _DIGIT = regex.compile(r"\d")
 _COLON = regex.compile(r"[：:]")
 _MARKS = "，；：,;:。！？!?…"
 _SIZES = (15, 25, 35, 50)  # the size bins up_to_15 ... over_50 (characters)
+# A clause that introduces what follows ("…在发布会上表示，", "外交部：") never ends a kept run: the brief would
+# say that someone said something, and not what ("…表示。", the cleaner's truncation.nothing_reported).
+_INTRODUCES = regex.compile(r"(?:[：:]|(?:表示|指出|认为|称|说|显示|介绍|强调|透露|报道|写道|提到|警告|获悉|了解到)"
+                            r"\s*[，,])\s*$")
 # Salts of the hashed words, one per kind (ranker.mix): span start, span end, dropped head's end and start,
 # dropped tail's start, words dropped before, after, kept; nothing dropped before / after.
 _FIRST, _LAST, _HEAD_END, _HEAD_START, _TAIL_START, _BEFORE, _AFTER, _KEPT, _NO_HEAD, _NO_TAIL = range(11, 21)
@@ -156,13 +160,16 @@ class Trimmer:
     hashed: np.ndarray
 
     def choose(self, sentence: str, lp: LanguageProfile, lead: bool) -> tuple[int, int, list[str]]:
-        """The best run of clauses (first, end) and the clauses; a tie goes to the whole sentence, then to the
-        earlier run."""
+        """The best run of clauses (first, end) and the clauses, of those that do not end on a clause introducing
+        the rest; a tie goes to the whole sentence, then to the earlier run."""
         parts = clauses(sentence)
         if len(parts) < 2:
             return 0, len(parts), parts
         runs, values, words = candidates(parts, lp, lead)
         scores = self.scores(values, words)
+        stops = {k + 1 for k, part in enumerate(parts[:-1]) if _INTRODUCES.search(part)}  # run ends to refuse
+        if stops:
+            scores[[k for k, (_, end) in enumerate(runs) if end in stops]] = -np.inf
         top = scores.max()
         best = int(np.argmax(scores >= top - TIE * max(1.0, abs(top))))  # the first of the best, up to rounding
         return *runs[best], parts
