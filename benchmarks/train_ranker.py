@@ -66,7 +66,7 @@ class Spec:
     folds: int                   # how many of the five folds are held out in turn to choose the settings
     near_duplicates: bool        # keep near-duplicate articles in one fold (assign_folds)
     trim: tuple[float, ...] = ()  # grid of inverse regularisation for a clause trimmer (none: no trimmer)
-    counts: bool = False         # hashed words as counts (trim.Trimmer) rather than distinct buckets (ranker.linear)
+    counts: bool = False         # hashed words as counts (trim.Trimmer) rather than distinct buckets (Ranker.score)
 
 
 SPECS = {
@@ -205,7 +205,7 @@ def design(articles: list[dict], spec: Spec, dims: int):
             owner, codes = a["lexical"]
             bucket = (codes % np.uint64(dims)).astype(np.int64)
             weight = np.ones(len(owner))
-        else:  # as ranker.linear: each unit's distinct buckets over the square root of their number
+        else:  # as Ranker.score: each unit's distinct buckets over the square root of their number
             owner, bucket = ranking.buckets(a["lexical"], dims)
             weight = 1.0 / np.sqrt(np.bincount(owner, minlength=len(a["sentences"]))[owner])
         rows.append(start + owner)
