@@ -83,6 +83,17 @@ def test_a_run_never_ends_on_a_clause_that_introduces_the_rest(sentence):
     assert (first, end) == (0, 2) and not trim.text(parts, first, end, "zh").endswith(("表示。", "外交部。"))
 
 
+def test_a_run_never_begins_with_a_word_that_ties_it_to_the_clause_before():
+    # A trimmer that would keep the last clause alone keeps none that start with "但" or "同比".
+    weights = np.zeros(len(trim.FEATURES))
+    weights[trim.FEATURES.index("dropped_before")] = 10.0
+    sentence = "公司去年营收创新高，但净利润下滑，同比减少两成。"
+    first, end, parts = trim.Trimmer("t", weights, np.zeros(16)).choose(sentence, profile("zh"), True)
+    assert (first, end) == (0, 3)
+    first, end, _ = trim.Trimmer("t", weights, np.zeros(16)).choose("并购重组加速，并购基金规模扩大。", profile("zh"), True)
+    assert (first, end) == (1, 2)  # 并购 (mergers) is a noun, not 并 (and)
+
+
 def test_a_one_sentence_chinese_summary_is_trimmed_and_says_how():
     result, summary = summarize(NEWS, max_sentences=1)
     record = summary.details["trim"]

@@ -40,6 +40,9 @@ _SIZES = (15, 25, 35, 50)  # the size bins up_to_15 ... over_50 (characters)
 # say that someone said something, and not what ("…表示。", the cleaner's truncation.nothing_reported).
 _INTRODUCES = regex.compile(r"(?:[：:]|(?:表示|指出|认为|称|说|显示|介绍|强调|透露|报道|写道|提到|警告|获悉|了解到)"
                             r"\s*[，,])\s*$")
+# Nor does a kept run begin with a word that ties it to the clause before ("但…", "并称…", "其中…", "同比增长…"): the
+# brief would start mid-thought, often without its subject.
+_JOINS = regex.compile(r"\s*(?:但是|但|而且|而(?!言)|并且|并(?!购)|且|同时|与此同时|其中|以及|同比|环比|此外|另外|因此|从而|进而)")
 # Salts of the hashed words, one per kind (ranker.mix): span start, span end, dropped head's end and start,
 # dropped tail's start, words dropped before, after, kept; nothing dropped before / after.
 _FIRST, _LAST, _HEAD_END, _HEAD_START, _TAIL_START, _BEFORE, _AFTER, _KEPT, _NO_HEAD, _NO_TAIL = range(11, 21)
@@ -160,16 +163,18 @@ class Trimmer:
     hashed: np.ndarray
 
     def choose(self, sentence: str, lp: LanguageProfile, lead: bool) -> tuple[int, int, list[str]]:
-        """The best run of clauses (first, end) and the clauses, of those that do not end on a clause introducing
-        the rest; a tie goes to the whole sentence, then to the earlier run."""
+        """The best run of clauses (first, end) and the clauses, of those that neither end on a clause introducing
+        the rest nor begin with one tied to the clause before; a tie goes to the whole sentence, then to the
+        earlier run."""
         parts = clauses(sentence)
         if len(parts) < 2:
             return 0, len(parts), parts
         runs, values, words = candidates(parts, lp, lead)
         scores = self.scores(values, words)
         stops = {k + 1 for k, part in enumerate(parts[:-1]) if _INTRODUCES.search(part)}  # run ends to refuse
-        if stops:
-            scores[[k for k, (_, end) in enumerate(runs) if end in stops]] = -np.inf
+        tied = {k for k, part in enumerate(parts) if k and _JOINS.match(part)}  # run starts to refuse
+        if stops or tied:
+            scores[[k for k, (first, end) in enumerate(runs) if end in stops or first in tied]] = -np.inf
         top = scores.max()
         best = int(np.argmax(scores >= top - TIE * max(1.0, abs(top))))  # the first of the best, up to rounding
         return *runs[best], parts
