@@ -60,11 +60,12 @@ def clauses(sentence: str) -> list[str]:
             depth = max(depth - 1, 0)
         elif ch in _CUT and depth == 0 and not (ch in ",:" and 0 < i < len(sentence) - 1
                                                 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit()):
-            while i + 1 < len(sentence) and sentence[i + 1].isspace():
-                i += 1
-            if sentence[start:i + 1].strip(_MARKS + " "):
-                pieces.append(sentence[start:i + 1])
-                start = i + 1
+            end = i + 1  # the spaces after the mark stay with its clause
+            while end < len(sentence) and sentence[end].isspace():
+                end += 1
+            if sentence[start:end].strip(_MARKS + " "):
+                pieces.append(sentence[start:end])
+                start = end
     if start < len(sentence):
         if pieces and not sentence[start:].strip(_MARKS + " "):
             pieces[-1] += sentence[start:]  # a closing mark alone is not a clause
