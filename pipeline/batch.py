@@ -229,6 +229,9 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
         src = check_source(source)
         if output.exists() and output.samefile(src):
             raise UsageError(f"--output {output} is the input itself: choose another output file")
+        if output.resolve() in src.resolve().parents:  # a shard of the output folder: --overwrite would delete it
+            raise UsageError(f"--input {src} is inside the --output folder {output}: choose an output folder "
+                             "that holds no input")
         if src.is_dir() and output.resolve().parent == src.resolve() and output.suffix.lower() == ".txt":
             raise UsageError(f"--output {output} would be read as an input article of {src}: choose another path")
 

@@ -141,12 +141,23 @@ def _blocks(source, id_field: str, text_field: str, limit: int | None, done: tup
     for kind, item in _tasks(source, id_field, text_field, limit, (Counter(done[0]), Counter(done[1])), stats,
                              report_skipped=True):
         kinds.append(kind)
-        payloads.append(item.model_dump_json() if kind == "ok" else json.dumps(item, ensure_ascii=False))
+        payloads.append(_payload(kind, item))
         if len(kinds) >= rows:
             yield pa.table({"kind": kinds, "payload": payloads})
             kinds, payloads = [], []
     if kinds:
         yield pa.table({"kind": kinds, "payload": payloads})
+
+
+def _payload(kind: str, item) -> str:
+    """A task as JSON text for a pyarrow string column. Text that UTF-8 cannot hold (a lone surrogate from a
+    broken \\u escape) travels as ASCII escapes, so the record reaches the pipeline and gets the local engine's
+    error record instead of failing the whole read."""
+    data = item.model_dump() if kind == "ok" else item
+    try:
+        return json.dumps(data, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True)
 
 
 class _Pipeline:
@@ -165,7 +176,7 @@ class _Pipeline:
 
         kinds = batch.column("kind").to_pylist()
         payloads = batch.column("payload").to_pylist()
-        tasks = [("ok", Article.model_validate_json(p)) if k == "ok" else ("error", json.loads(p))
+        tasks = [("ok", Article.model_validate(json.loads(p))) if k == "ok" else ("error", json.loads(p))
                  for k, p in zip(kinds, payloads) if k != "skipped"]
         lines = iter(_run_tasks(self.summarizer, tasks))
         out, codes = [], []

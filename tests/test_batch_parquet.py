@@ -61,3 +61,16 @@ def test_a_file_is_not_a_shard_folder(source, tmp_path, capsys):
     target.write_text("x")
     assert main(["batch", "--input", str(source), "--output", str(target), "--output-format", "parquet"]) == 4
     assert "is a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--overwrite", "--resume"])
+def test_an_input_inside_the_output_folder_is_refused_and_kept(source, tmp_path, capsys, flag):
+    out = tmp_path / "out"
+    main(["batch", "--input", str(source), "--output", str(out), "--output-format", "parquet", "--quiet"])
+    shard = out / "part-00000.parquet"
+    before = shard.read_bytes()
+    capsys.readouterr()
+    assert main(["batch", "--input", str(shard), "--output", str(out), "--output-format", "parquet", flag]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "inside the --output folder" in err
+    assert shard.read_bytes() == before  # nothing deleted, nothing appended

@@ -146,3 +146,35 @@ def test_asking_for_a_gpu_the_cluster_lacks_is_one_line_not_a_hang(inputs, tmp_p
     code = main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), *RAY, "--gpus-per-actor", "512"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and "asks for 512 GPU(s) but the Ray cluster has" in err[-1]
+
+
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory):
+    """Every bad-input case of test_bad_input.py as one JSONL (a raw line keeps a lone surrogate as the \\u
+    escape a broken export writes), through both engines."""
+    from tests.test_bad_input import BAD_TEXTS, GOOD_EN
+
+    folder = tmp_path_factory.mktemp("bad")
+    src = folder / "bad.jsonl"
+    rows = [{"id": name, "text": text} for name, (text, _) in BAD_TEXTS.items()] + [{"id": "good", "text": GOOD_EN}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")  # ensure_ascii: \ud800 stays escaped
+    config = folder / "limited.yaml"
+    config.write_text("input:\n  max_chars: 1000\n", encoding="utf-8")  # the limit of test_bad_input's too_long
+    runs = {}
+    for engine in ("local", "ray"):
+        out = folder / f"{engine}.jsonl"
+        extra = RAY if engine == "ray" else []
+        assert main(["batch", "--input", str(src), "--output", str(out), "--config", str(config), "--quiet",
+                     *extra]) == 3
+        runs[engine] = {r["id"]: r for r in lines(out)}
+    return runs
+
+
+@pytest.mark.parametrize("case", sorted(__import__("tests.test_bad_input", fromlist=["BAD_TEXTS"]).BAD_TEXTS))
+def test_ray_turns_each_bad_record_into_the_local_engines_error_record(bad_runs, case):
+    from tests.test_bad_input import BAD_TEXTS
+
+    local, ray_run = bad_runs["local"][case], bad_runs["ray"][case]
+    assert local["error"]["code"] == BAD_TEXTS[case][1]
+    assert ray_run == local
+    assert "summary_en" in bad_runs["ray"]["good"]
