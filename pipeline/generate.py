@@ -9,6 +9,7 @@ import regex
 
 from .config import CONFIG_DIR, ModelSpec, read_yaml
 from .errors import ConfigError
+from .runtimes import runtime
 
 _CLAUSE = regex.compile(r"(?<=[,;，；：:])\s*")
 PROMPTS = CONFIG_DIR / "prompts" / "chat.yaml"
@@ -30,6 +31,11 @@ def render(tokenizer, spec: ModelSpec, kind: str, task: str, text: str, **fields
     message = prompts()[name].format(text=text, **fields)
     return tokenizer.apply_chat_template([{"role": "user", "content": message}], tokenize=False,
                                          add_generation_prompt=True)
+
+
+def prompt_details(spec: ModelSpec, kind: str, task: str) -> dict:
+    """The prompt template a causal model was given, for provenance (seq2seq models have none)."""
+    return {"prompt": spec.prompt or task} if kind == "causal" else {}
 
 
 def count_tokens(tokenizer, text: str) -> int:
@@ -60,34 +66,8 @@ def generate(tokenizer, model, kind: str, inputs: list[str], spec: ModelSpec) ->
 
 
 def generate_ids(tokenizer, model, kind: str, texts: list[str], spec: ModelSpec) -> list[list[int]]:
-    """The new token ids for one batch (a causal model's prompt excluded), with either runtime."""
-    if spec.runtime == "ctranslate2":
-        ids = [tokenizer(t, add_special_tokens=kind != "causal", verbose=False)["input_ids"] for t in texts]
-        return model.generate_ids(tokenizer, ids, spec.generation, model.guards)
-    import torch
-
-    enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=kind != "causal")
-    enc = {k: v.to(model.device) for k, v in enc.items()}
-    extra = {"cache": beam_cache()} if kind != "causal" and spec.generation.get("num_beams", 1) > 1 else {}
-    with torch.inference_mode():
-        ids = model.generate(**enc, **spec.generation, **extra)
-    if kind == "causal":
-        ids = ids[:, enc["input_ids"].shape[1]:]
-    return ids.tolist()
-
-
-def beam_cache():
-    """An encoder-decoder cache whose beam search reorders only the decoder's own keys and values. transformers
-    also reorders the cross-attention cache every step, although the beams of one input share it: copying
-    batch x beams x input tokens of keys and values per layer per step (half the time of a beam search over
-    long articles in a profile here, and memory that grows with the batch). The output is the same."""
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
-    class BeamCache(EncoderDecoderCache):
-        def reorder_cache(self, beam_idx):
-            self.self_attention_cache.reorder_cache(beam_idx)
-
-    return BeamCache(DynamicCache(), DynamicCache())
+    """The new token ids for one batch (a causal model's prompt excluded), with the spec's runtime."""
+    return runtime(spec.runtime).generate_ids(tokenizer, model, kind, texts, spec)
 
 
 def split_to_fit(text: str, fits) -> list[str]:

@@ -65,12 +65,10 @@ def available_cores() -> int:
 
 
 def runtime_details(spec: ModelSpec, model) -> dict:
-    """How a loaded model runs, for provenance: runtime, device, precision and threads."""
-    if spec.runtime == "ctranslate2":
-        return {"runtime": "ctranslate2", "device": model.device, "compute_type": model.compute_type,
-                "threads": model.threads, "converted": str(model.folder)}
-    precision = {"compute_type": "int8"} if spec.compute_type == "int8" else {"dtype": str(model.dtype).split(".")[-1]}
-    return {"runtime": "transformers", "device": str(model.device), **precision, "threads": set_threads(None)}
+    """How a loaded model runs, for provenance (runtime, device, precision, threads): its runtime says."""
+    from .runtimes import runtime
+
+    return runtime(spec.runtime).details(spec, model)
 
 
 def load_model(spec: ModelSpec, kind: str = "seq2seq"):
@@ -80,8 +78,10 @@ def load_model(spec: ModelSpec, kind: str = "seq2seq"):
     dropped, so those settings come from the config only; its special token ids and bans (`GUARDS`) stay."""
     key = f"{kind}:{spec.model_dump_json()}"
     if key not in _LOADED:
+        from .runtimes import runtime
+
         try:
-            _LOADED[key] = _load(spec, kind)
+            _LOADED[key] = runtime(spec.runtime).load(spec, kind)
         except ModelLoadError as exc:
             _LOADED[key] = exc
     if isinstance(_LOADED[key], ModelLoadError):
@@ -127,58 +127,42 @@ def _failure(spec: ModelSpec, where: str, exc: Exception) -> ModelLoadError:
     return ModelLoadError(f"cannot load model '{describe(spec)}' from the {where}: {cause}. How to fix: {_hint(spec)}")
 
 
-def resolve_device(spec: ModelSpec) -> str:
-    """The spec's device; `auto` is cuda when this machine has a GPU the runtime can use, else cpu."""
-    if spec.device != "auto":
-        return spec.device
-    if spec.runtime == "ctranslate2":
-        import ctranslate2
-
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+def gguf_file(model: str) -> Path | None:
+    """The GGUF file a spec's `model:` names directly (a path ending in .gguf), else None."""
+    return Path(model).expanduser() if model.lower().endswith(".gguf") else None
 
 
-def _dtype(spec: ModelSpec, device: str):
-    import torch
-
-    if spec.dtype != "auto":
-        return getattr(torch, spec.dtype)
-    if device.startswith("cuda"):
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.float32
-
-
-def _load(spec: ModelSpec, kind: str):
-    """(tokenizer, model) through one code path for both runtimes: the same checks of the source, the same
-    tokenizer; the weights run with PyTorch or are converted for CTranslate2 (pipeline/ct2.py)."""
-    if spec.model.startswith(("/", "./", "../", "~")) and not Path(spec.model).exists():
-        raise ModelLoadError(f"cannot load model '{spec.model}': there is no such folder. How to fix: set `model:` "
-                             "to a folder holding the model (save_pretrained output) or to a hub id")
-    if _offline(spec) and not Path(spec.model).exists() and not _in_local_cache(spec):
+def load_hf(spec: ModelSpec, kind: str, device: str, build) -> tuple[object, object]:
+    """(tokenizer, model) of a Hugging Face model through one code path for the transformers and CTranslate2
+    runtimes: the same checks of the source, the same tokenizer; `build(spec, kind, source, kwargs, device)`
+    makes the runtime's model. A `.gguf` file is read by transformers' own GGUF loader."""
+    single = gguf_file(spec.model)
+    local = Path(spec.model).expanduser()
+    if (spec.model.startswith(("/", "./", "../", "~")) or single) and not local.exists():
+        raise ModelLoadError(f"cannot load model '{spec.model}': there is no such {'file' if single else 'folder'}. "
+                             "How to fix: set `model:` to a folder holding the model (save_pretrained output), a "
+                             ".gguf file or a hub id")
+    if _offline(spec) and not local.exists() and not _in_local_cache(spec):
         raise ModelLoadError(f"cannot load model '{describe(spec)}' from the local Hugging Face cache: it is not there. "
                              f"How to fix: {_hint(spec)}")  # said without importing torch or transformers
-    from transformers import AutoConfig, AutoTokenizer
+    from transformers import AutoTokenizer
 
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}
-    if Path(spec.model).exists():
+    source = spec.model
+    if local.exists():
         kwargs = {"local_files_only": True}
+        source = str(local.parent if single else local)
+        if single:
+            kwargs["gguf_file"] = local.name
     # Code shipped with a model runs only with the explicit opt-in; weights load from safetensors unless
     # pickled weights are allowed explicitly (torch.load of a .bin file can run code).
     kwargs["trust_remote_code"] = spec.trust_remote_code
-    where = "local folder" if Path(spec.model).exists() else (
+    where = "local folder" if local.exists() else (
         "local Hugging Face cache" if kwargs["local_files_only"] else "Hugging Face hub")
-    device = resolve_device(spec)
     try:
         quiet_hub()
-        tokenizer = AutoTokenizer.from_pretrained(spec.model, **kwargs)
-        if spec.runtime == "ctranslate2":
-            if not spec.allow_pickle and _pickle_only(spec.model):
-                raise OSError("pickled weights only")
-            model = _ct2(spec, kind, AutoConfig.from_pretrained(spec.model, **kwargs), device)
-        else:
-            model = _torch_model(spec, kind, kwargs, device)
+        tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
+        model = build(spec, kind, source, kwargs, device)
     except (OSError, ValueError, KeyError) as exc:
         raise _failure(spec, where, exc) from exc
     if kind == "causal":
@@ -186,57 +170,3 @@ def _load(spec: ModelSpec, kind: str):
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
     return tokenizer, model
-
-
-def _ct2(spec: ModelSpec, kind: str, config, device: str):
-    from huggingface_hub import snapshot_download
-
-    from .ct2 import CT2Model
-
-    from transformers import GenerationConfig
-
-    source = spec.model if Path(spec.model).is_dir() else snapshot_download(
-        spec.model, revision=spec.revision, local_files_only=_offline(spec))
-    try:
-        settings = GenerationConfig.from_pretrained(source).to_dict()
-    except OSError:  # no generation_config.json: the model config's settings
-        settings = GenerationConfig.from_model_config(config).to_dict()
-    model = CT2Model(spec, kind, source, config, device, set_threads(_THREADS), describe(spec))
-    model.guards = guards(settings)
-    return model
-
-
-def _torch_model(spec: ModelSpec, kind: str, kwargs: dict, device: str):
-    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, GenerationConfig
-
-    auto = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
-    model = auto.from_pretrained(spec.model, dtype=_dtype(spec, device),
-                                 use_safetensors=None if spec.allow_pickle else True, **kwargs)
-    model.generation_config = GenerationConfig(**guards(model.generation_config.to_dict()))
-    set_threads(_THREADS)
-    try:
-        model.to(device)
-    except (RuntimeError, AssertionError) as exc:  # e.g. cuda asked for on a machine without it
-        cause = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise ModelLoadError(f"cannot put model '{describe(spec)}' on device '{device}': {cause}. "
-                             "How to fix: set `device: cpu` (or a device this machine has)") from exc
-    model.eval()
-    if spec.compute_type == "int8":
-        if device != "cpu":
-            raise ModelLoadError(f"cannot run model '{describe(spec)}' with compute_type int8 on '{device}': dynamic "
-                                 "int8 is for CPUs. How to fix: remove compute_type, or use `runtime: ctranslate2`")
-        model = _dynamic_int8(model)
-    return model
-
-
-def _dynamic_int8(model):
-    """Linear layers with int8 weights, activations quantized on the fly (PyTorch's eager dynamic
-    quantization: deprecated in favour of torchao, still shipped with the pinned torch)."""
-    import warnings
-
-    import torch
-    from torch.ao.quantization import quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", (DeprecationWarning, UserWarning, FutureWarning))
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

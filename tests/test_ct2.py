@@ -22,7 +22,7 @@ BEAMS = {"max_new_tokens": 16, "num_beams": 4, "length_penalty": 2.0, "no_repeat
 @pytest.fixture(autouse=True)
 def fresh(tmp_path, monkeypatch):
     """Each test converts into its own cache and loads models anew."""
-    monkeypatch.setattr("pipeline.ct2.CACHE", tmp_path / "ct2-cache")
+    monkeypatch.setattr("pipeline.runtimes.ctranslate2.CACHE", tmp_path / "ct2-cache")
     monkeypatch.setattr(models, "_LOADED", {})
 
 
@@ -148,7 +148,7 @@ def test_a_failed_conversion_is_one_line_and_leaves_nothing(tiny_marian, tmp_pat
 
 
 def test_the_summarizer_falls_back_with_a_notice_when_conversion_fails(tiny_bart, tmp_path, example_en, monkeypatch):
-    monkeypatch.setattr("pipeline.ct2.CACHE", tmp_path / "file")
+    monkeypatch.setattr("pipeline.runtimes.ctranslate2.CACHE", tmp_path / "file")
     (tmp_path / "file").write_text("not a folder")
     config = load_config(overrides={"summarize": {"backend": "seq2seq", "en": {
         "model": str(tiny_bart), "runtime": "ctranslate2", "generation": GREEDY}}, "translate": {"backend": "none"}})

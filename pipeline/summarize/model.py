@@ -7,7 +7,7 @@ summary's details record input tokens, chunks and rounds."""
 from __future__ import annotations
 
 from ..config import ModelSpec, SummarizeConfig
-from ..generate import count_tokens, generate, input_limit, pack, render
+from ..generate import count_tokens, generate, input_limit, pack, prompt_details, render
 from ..models import describe, load_model, runtime_details
 from ..schema import Document, Lang, Notice, Summary
 from ..lang import profile
@@ -68,6 +68,7 @@ class ModelSummarizer:
         empty = [Notice.about("empty_model_output", f"summary_{self.lang}", "the model returned an empty summary")]
         return [Summary(lang=self.lang, text=text or None, backend=self.kind, model=self.spec.model,
                         revision=self.spec.revision,
-                        details={**d, "generation": self.spec.generation, **runtime_details(self.spec, model)},
+                        details={**d, "generation": self.spec.generation,
+                                 **prompt_details(self.spec, self.kind, task), **runtime_details(self.spec, model)},
                         notices=[] if text else empty)
                 for text, d in zip(final, details)]

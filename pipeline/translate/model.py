@@ -3,7 +3,7 @@ token, NLLB and M2M100 with a forced first token) or a causal instruction LLM wi
 from __future__ import annotations
 
 from ..config import ModelSpec
-from ..generate import count_tokens, generate, input_limit, render, split_to_fit
+from ..generate import count_tokens, generate, input_limit, prompt_details, render, split_to_fit
 from ..glossary.detect import TermDetector
 from ..models import describe, load_model, runtime_details
 from ..lang import profile
@@ -58,5 +58,6 @@ class ModelTranslator:
             texts.append(text)
         details = {"sentences": len(sentences), "pieces": len(pieces), "split_for_length": len(pieces) - len(sentences),
                    "protected": sum(len(p.slots) for p in protected if p), "placeholders_dropped": dropped,
-                   "generation": spec.generation, **runtime_details(spec, model)}
+                   "generation": spec.generation, **prompt_details(spec, self.kind, task),
+                   **runtime_details(spec, model)}
         return texts, details

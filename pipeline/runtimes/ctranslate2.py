@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 from pathlib import Path
 
-from .config import ModelSpec
-from .errors import ModelLoadError
+from ..config import ModelSpec
+from ..errors import ModelLoadError
+from ..models import describe, guards, load_hf, set_threads
 
 INSTALL = "pip install 'bisum[fast]' (or pip install 'ctranslate2>=4.6,<5')"
 CACHE = Path(os.environ.get("BISUM_CT2_CACHE", Path.home() / ".cache" / "bisum" / "ctranslate2"))
@@ -30,6 +32,63 @@ OPTIONS = {"num_beams": "beam_size", "length_penalty": "length_penalty", "repeti
            "top_k": "sampling_topk", "top_p": "sampling_topp"}
 NO_EFFECT = {"early_stopping", "use_cache", "do_sample", "max_new_tokens", "min_new_tokens", "max_length",
              "min_length", "bad_words_ids", "suppress_tokens", "forced_bos_token_id", "forced_eos_token_id"}
+
+
+class CTranslate2Runtime:
+    name = "ctranslate2"
+
+    def check(self, spec: ModelSpec) -> None:
+        if importlib.util.find_spec("ctranslate2") is None:
+            raise ValueError(f"`runtime: ctranslate2` needs the ctranslate2 package, which is not installed. "
+                             f"How to fix: {INSTALL}, or set `runtime: transformers`")
+        unknown = sorted(set(spec.generation) - set(OPTIONS) - NO_EFFECT)
+        if unknown:
+            raise ValueError(f"generation setting(s) {', '.join(unknown)} have no CTranslate2 equivalent: "
+                             "remove them, or use `runtime: transformers` for this model")
+
+    def load(self, spec: ModelSpec, kind: str):
+        return load_hf(spec, kind, _device(spec), _build)
+
+    def generate_ids(self, tokenizer, model, kind: str, texts: list[str], spec: ModelSpec) -> list[list[int]]:
+        ids = [tokenizer(t, add_special_tokens=kind != "causal", verbose=False)["input_ids"] for t in texts]
+        return model.generate_ids(tokenizer, ids, spec.generation, model.guards)
+
+    def details(self, spec: ModelSpec, model) -> dict:
+        return {"runtime": self.name, "device": model.device, "compute_type": model.compute_type,
+                "threads": model.threads, "converted": str(model.folder)}
+
+
+RUNTIME = CTranslate2Runtime()
+
+
+def _device(spec: ModelSpec) -> str:
+    """The spec's device; `auto` is cuda when CTranslate2 sees a GPU, else cpu."""
+    if spec.device != "auto":
+        return spec.device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+def _build(spec: ModelSpec, kind: str, source: str, kwargs: dict, device: str) -> "CT2Model":
+    """The converted model of a local folder or the hub cache's snapshot, with the source's guards."""
+    from huggingface_hub import snapshot_download
+    from transformers import AutoConfig, GenerationConfig
+
+    from ..models import _offline, _pickle_only
+
+    if not spec.allow_pickle and _pickle_only(source):
+        raise OSError("pickled weights only")
+    config = AutoConfig.from_pretrained(source, **kwargs)
+    if not Path(source).is_dir():
+        source = snapshot_download(spec.model, revision=spec.revision, local_files_only=_offline(spec))
+    try:
+        settings = GenerationConfig.from_pretrained(source).to_dict()
+    except OSError:  # no generation_config.json: the model config's settings
+        settings = GenerationConfig.from_model_config(config).to_dict()
+    model = CT2Model(spec, kind, source, config, device, set_threads(None), describe(spec))
+    model.guards = guards(settings)
+    return model
 
 
 def compute_type(spec: ModelSpec, device: str) -> str:
