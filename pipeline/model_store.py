@@ -53,13 +53,13 @@ class Entry(BaseModel):
     parts: Parts
 
 
-def catalog(path: Path = CATALOG) -> dict[str, Entry]:
-    return {name: Entry(name=name, **fields) for name, fields in (read_yaml(path, "model catalogue") or {}).items()}
+def catalog() -> dict[str, Entry]:
+    return {name: Entry(name=name, **fields) for name, fields in (read_yaml(CATALOG, "model catalogue") or {}).items()}
 
 
-def entry(name: str, path: Path = CATALOG) -> Entry:
+def entry(name: str) -> Entry:
     """The catalogue entry called `name` (or one of its aliases); an unknown name is a UsageError."""
-    entries = catalog(path)
+    entries = catalog()
     for item in entries.values():
         if name == item.name or name in item.aliases:
             return item

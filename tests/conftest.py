@@ -65,6 +65,14 @@ def tiny_causal(tmp_path_factory):
     return build_tiny_causal(tmp_path_factory.mktemp("tiny-causal"))
 
 
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory):
+    pytest.importorskip("gguf")
+    from .tiny_gguf import write
+
+    return write(tmp_path_factory.mktemp("tiny-gguf") / "tiny-qwen2.gguf")
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED.exists():

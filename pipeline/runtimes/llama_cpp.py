@@ -7,7 +7,6 @@ another; the context size (`context_size`, default 4096) bounds prompt plus outp
 input at sentence boundaries."""
 from __future__ import annotations
 
-import importlib.util
 from types import SimpleNamespace
 
 from ..config import ModelSpec
@@ -42,10 +41,11 @@ class LlamaCppRuntime:
         if not path.is_file():
             raise ModelLoadError(f"cannot load model '{spec.model}': there is no such file. How to fix: set `model:` "
                                  "to a .gguf file or a name from `bisum models list`")
-        if importlib.util.find_spec("llama_cpp") is None:
+        try:
+            import llama_cpp
+        except ImportError:
             raise ModelLoadError(f"cannot load model '{spec.model}': `runtime: llama-cpp` needs llama-cpp-python, "
-                                 f"which is not installed. How to fix: {INSTALL}")
-        import llama_cpp
+                                 f"which is not installed. How to fix: {INSTALL}") from None
 
         threads = set_threads(None)
         context = spec.context_size or CONTEXT
@@ -84,10 +84,8 @@ class LlamaCppRuntime:
             if room:
                 for token in model.llama.generate(prompt, repeat_penalty=settings.get("repetition_penalty", 1.0),
                                                   **sampling):
-                    if llama_cpp.llama_vocab_is_eog(vocab, token):
-                        break
-                    new.append(token)
-                    if len(new) >= room:
+                    new.append(token)  # an end-of-turn token too, as transformers returns it
+                    if llama_cpp.llama_vocab_is_eog(vocab, token) or len(new) >= room:
                         break
             out.append(new)
         return out
