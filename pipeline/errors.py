@@ -39,6 +39,7 @@ WARNINGS: dict[str, str] = {
     "translation_unavailable": "the translated summary is missing: its model cannot be loaded",
     "term_not_rendered": "a glossary term of the summary is not written in its glossary form in the translation",
     "numbers_missing": "numbers of the summary are missing from its translation",
+    "untranslated_words": "words of the summary's language are left untranslated in its translation",
 }
 # Warnings that say a summary is missing (the readable output shows them in the summary's place).
 MISSING = frozenset({"translation_disabled", "translation_unavailable"})

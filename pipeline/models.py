@@ -1,4 +1,5 @@
-"""One code path to load Hugging Face models from a hub id or a local folder, with clear errors."""
+"""Loading a model spec once per process through its runtime (pipeline/runtimes/), and the one code path of
+the Hugging Face runtimes for a hub id, a local folder or a .gguf file, with clear errors."""
 from __future__ import annotations
 
 import os

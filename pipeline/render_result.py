@@ -11,6 +11,18 @@ def _missing(result: Result, lang: str) -> str:
     return f"(missing) {reason}"
 
 
+def produced_by(result: Result, lang: str) -> str:
+    """What wrote a summary, from its provenance: backend and model, and for a model file its runtime, name and
+    SHA-256 ("" for a missing summary)."""
+    field = result.provenance.get(f"summary_{lang}")
+    if field is None or getattr(result, f"summary_{lang}") is None:
+        return ""
+    details = field.details
+    parts = [f"{field.backend}: {field.model}"] + [f"{key} {details[key]}" for key in ("runtime", "file", "sha256")
+                                                   if key in details]
+    return "(" + ", ".join(parts) + ")"
+
+
 def to_text(result: Result) -> str:
     lines = [f"=== {result.id} ({result.source_lang}) ===", "", "Cleaned text:", result.cleaned_text.strip(), ""]
     lines.append(f"Edits ({len(result.edits)}):")
@@ -18,8 +30,10 @@ def to_text(result: Result) -> str:
               for e in result.edits] or ["  (none)"]
     lines.append(f"Flagged ({len(result.flags)}):")
     lines += [f"  - [{f.rule}] {f.text!r} ({f.confidence:.2f}): {f.reason}" for f in result.flags] or ["  (none)"]
-    lines += ["", "English summary:", result.summary_en or _missing(result, "en"), "",
-              "Chinese summary:", result.summary_zh or _missing(result, "zh"), "", f"Glossary ({len(result.glossary)}):"]
+    for lang, name in (("en", "English"), ("zh", "Chinese")):
+        text = getattr(result, f"summary_{lang}")
+        lines += ["", f"{name} summary {produced_by(result, lang)}".rstrip() + ":", text or _missing(result, lang)]
+    lines += ["", f"Glossary ({len(result.glossary)}):"]
     lines += [f"  - {g.term_en} | {g.term_zh} | {g.category} | {', '.join(sorted({o.surface for o in g.occurrences}))}"
               for g in result.glossary] or ["  (none)"]
     if result.term_candidates:
@@ -34,10 +48,12 @@ def to_text(result: Result) -> str:
 def to_markdown(result: Result) -> str:
     """Markdown with everything that came from the input escaped (no live HTML, no broken tables)."""
     md, cell = markdown, markdown_cell
-    out = [f"# {md(result.id)}", "", f"Source language: **{result.source_lang}**", "", "## English summary", "",
-           md(result.summary_en) if result.summary_en else f"_{md(_missing(result, 'en'))}_", "",
-           "## Chinese summary", "",
-           md(result.summary_zh) if result.summary_zh else f"_{md(_missing(result, 'zh'))}_", "", "## Glossary", "",
+    out = [f"# {md(result.id)}", "", f"Source language: **{result.source_lang}**", ""]
+    for lang, name in (("en", "English"), ("zh", "Chinese")):
+        text = getattr(result, f"summary_{lang}")
+        out += [f"## {name} summary", "", md(text) if text else f"_{md(_missing(result, lang))}_", ""]
+        out += [f"_{md(produced_by(result, lang))}_", ""] if text else []
+    out += ["## Glossary", "",
            "| English | Chinese | Category | Occurrences |", "|---|---|---|---|"]
     out += [f"| {cell(g.term_en)} | {cell(g.term_zh)} | {cell(g.category)} | {len(g.occurrences)} |"
             for g in result.glossary]

@@ -30,9 +30,11 @@ def test_summarize_json_is_the_schema(article_file, capsys):
 def test_summarize_text_and_markdown(article_file, capsys):
     assert main(["summarize", str(article_file)]) == 0
     text = capsys.readouterr().out
-    assert "English summary:" in text and "Chinese summary:" in text and "(missing)" in text
+    # a summary says what wrote it; a missing one says why instead
+    assert "English summary (extractive: bisum-textrank-mmr):" in text and "Chinese summary:\n(missing)" in text
     assert main(["summarize", str(article_file), "--format", "md"]) == 0
-    assert "| English | Chinese |" in capsys.readouterr().out
+    md = capsys.readouterr().out
+    assert "| English | Chinese |" in md and "_(extractive: bisum-textrank-mmr)_" in md
 
 
 def _write(path, data: bytes):

@@ -7,6 +7,7 @@ another; the context size (`context_size`, default 4096) bounds prompt plus outp
 input at sentence boundaries."""
 from __future__ import annotations
 
+import atexit
 from types import SimpleNamespace
 
 from ..config import ModelSpec
@@ -57,6 +58,7 @@ class LlamaCppRuntime:
             raise ModelLoadError(f"cannot load model '{spec.model}' with llama.cpp: "
                                  f"{(str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]}. How to fix: "
                                  "check that the file is a complete GGUF (bisum models install verifies it)") from None
+        atexit.register(llama.close)  # freed before interpreter shutdown tears down what its destructor needs
         template = llama.metadata.get("tokenizer.chat_template")
         if not template:
             raise ModelLoadError(f"cannot use model '{spec.model}': its GGUF has no chat template "

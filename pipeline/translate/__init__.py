@@ -13,6 +13,7 @@ from ..glossary.detect import TermDetector
 from ..lang import profile
 from ..schema import Notice, Summary
 from ..segment import split_sentences
+from .checks import untranslated
 from .model import ModelTranslator
 
 
@@ -79,11 +80,16 @@ class TranslateStage:
         return out
 
     def check(self, source_text: str, source: str, text: str, target: str) -> list[Notice]:
-        """Glossary terms not in their glossary form, and numbers of the source missing from the translation."""
+        """Glossary terms not in their glossary form, words left in the source language, and numbers of the source
+        missing from the translation."""
         field = f"summary_{target}"
         notices = [Notice.about("term_not_rendered", field, m)
                    for m in (self.detector.missing_renderings(source_text, source, text, target)
                              if self.detector is not None else [])]
+        left = untranslated(source_text, text, target)
+        if left:
+            notices.append(Notice.about("untranslated_words", field, f"words of summary_{source} left untranslated "
+                                                                     "in the translation: " + ", ".join(left)))
         lost = unsupported(source_text, text)[0]
         if lost:
             notices.append(Notice.about("numbers_missing", field, f"numbers of summary_{source} missing from the "
