@@ -109,7 +109,7 @@ def row_translate(path: str, threads: int, articles: int) -> dict:
     for i, text in enumerate(texts):
         result = summarizer.run(Article(id=str(i), text=text))
         seconds.append(result.timings["translate"])
-        warned += any(w.startswith("summary_zh: numbers") for w in result.warnings)
+        warned += any(w.startswith("summary_zh: figures") for w in result.warnings)
         sentences += result.provenance["summary_zh"].details.get("sentences", 0)
     return {"load_s": loaded, "articles": len(texts), "s_per_article": sum(seconds) / len(seconds),
             "sentences": sentences, "numbers_warned": warned}

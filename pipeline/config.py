@@ -239,6 +239,12 @@ class TranslateConfig(_Section):
     # Numbers, amounts and glossary terms are replaced by placeholders before translation and restored in
     # their target form; every number of the source must be in the output, else a warning.
     protect: bool = True
+    # Checks run on every translated sentence (pipeline/translate/checks.py CHECKS); a sentence that fails one is
+    # translated again, up to `repair_attempts` more times (first without placeholders and, for LLMs, with the
+    # forms to keep in the prompt; then clause by clause), and the candidate that fails fewest checks is kept.
+    checks: list[Literal["figures", "untranslated", "terms", "entities"]] = ["figures", "untranslated", "terms",
+                                                                           "entities"]
+    repair_attempts: int = Field(2, ge=0, le=2)
     en_zh: ModelSpec | None = ModelSpec(
         model="Helsinki-NLP/opus-mt-en-zh",
         revision="main",

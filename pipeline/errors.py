@@ -38,8 +38,11 @@ WARNINGS: dict[str, str] = {
     "translation_disabled": "the translated summary is missing: translation is switched off or has no model",
     "translation_unavailable": "the translated summary is missing: its model cannot be loaded",
     "term_not_rendered": "a glossary term of the summary is not written in its glossary form in the translation",
-    "numbers_missing": "numbers of the summary are missing from its translation",
+    "numbers_missing": "figures of the summary are missing from its translation (or changed there)",
+    "numbers_added": "the translation states figures that the summary does not (or changed them)",
     "untranslated_words": "words of the summary's language are left untranslated in its translation",
+    "entity_unmatched": "a name of the summary (an acronym, a Latin name) has no counterpart in its translation",
+    "entity_added": "the translation names an organisation that the summary does not",
 }
 # Warnings that say a summary is missing (the readable output shows them in the summary's place).
 MISSING = frozenset({"translation_disabled", "translation_unavailable"})

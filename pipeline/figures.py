@@ -15,10 +15,10 @@ _ZH_SCALES = {"十": 10, "百": 100, "千": 1e3, "万": 1e4, "十万": 1e5, "百
 _CURRENCIES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "美元": "USD",
     "hk$": "HKD", "hkd": "HKD", "港元": "HKD", "港币": "HKD",
-    "£": "GBP", "pound": "GBP", "pounds": "GBP", "英镑": "GBP",
-    "€": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR",
+    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "英镑": "GBP",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR",
     "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "renminbi": "CNY", "元": "CNY", "人民币": "CNY",
-    "yen": "JPY", "日元": "JPY",
+    "yen": "JPY", "jpy": "JPY", "日元": "JPY",
 }
 _PERCENT = {"%", "％", "per cent", "percent"}
 _PERCENTAGE_POINTS = {"percentage point", "percentage points", "个百分点", "百分点"}
@@ -29,17 +29,37 @@ _ZH_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _EN = regex.compile(
-    rf"""(?<![\p{{Latin}}\d.,])(?<!\p{{Latin}}-)(?P<cur>US\$|HK\$|[$£€¥]|(?:RMB|CNY|USD|HKD)\s?)?(?P<num>{_NUMBER})(?![\d])"""
-    r"""(?:\s?(?P<scale>trillion|billion|million|thousand|tn|bln|bn|mln|mn|m|k|b)(?![\p{Latin}]))?"""
+    rf"""(?<![\p{{Latin}}\d.,])(?<!\p{{Latin}}-)(?<!双)(?P<cur>US\$|HK\$|[$£€¥]|(?:RMB|CNY|USD|HKD|GBP|EUR|JPY)\s?|[A-Z]{{3}}(?=\d))?(?P<num>{_NUMBER})(?![\d])"""
+    r"""(?:\s?(?P<scale>trillion|billion|million|thousand|tn|bln|bn|mln|mn|m|k|b)(?![\p{Latin}\d]))?"""
     r"""(?:\s?(?P<unit>%|percentage\s+points?|per\s?cent|percent|basis\s+points?|bps|bp(?![\p{L}])|yuan|"""
     r"""renminbi|dollars?|pounds?|euros?|yen|元|美元|港元|欧元|日元|英镑))?""",
     regex.IGNORECASE,
 )
+_ZH_DECIMAL = "点"
 _ZH = regex.compile(
-    rf"""(?P<pct>百分之)?(?P<cur>人民币|美元)?(?P<num>{_NUMBER}|[{_ZH_NUMERAL}]*[一二两三四五六七八九十][{_ZH_NUMERAL}]*)"""
-    r"""(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?"""
-    r"""(?P<unit>%|％|个百分点|百分点|个基点|基点|元|美元|港元|港币|欧元|日元|英镑|年)?"""
+    rf"""(?P<pct>百分之)?(?P<cur>人民币|美元)?(?P<num>{_NUMBER}|[{_ZH_NUMERAL}]+点[〇零一二三四五六七八九]+"""
+    rf"""|[{_ZH_NUMERAL}]*[一二两三四五六七八九十][{_ZH_NUMERAL}]*)\s?(?P<about>多|余)?"""
+    r"""(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?(?:多|余)?"""
+    r"""(?P<unit>%|％|个百分点|百分点|个基点|基点|元|美元|港元|港币|欧元|日元|英镑|年(?!代))?"""
 )
+# A scale word standing alone after 上/过/破/超/逾/近 is a round figure: 上万 (10,000), 破万亿 (a trillion).
+_ZH_ROUND = regex.compile(r"(?<=[上过破超逾近])(?P<scale>万亿|千亿|百亿|亿|万|千)(?P<unit>元|美元)?")
+# A bare Chinese numeral is a figure before a measure word (三家 three firms, 八个省份); 一些 or 十分 are words.
+_ZH_MEASURE = regex.compile(r"\s?(?:多|余)?[个家名位人只件项次倍条艘架辆座所户股吨天周月日岁届期部口款米亩斤克升台套张份篇轮批层场]")
+# Decades: 80后 and 70、80年代 are the 1980s and the 1970s.
+_ZH_DECADE = regex.compile(r"(?<![\d.])(?P<num>\d0)(?=(?:[、和至到-]\d0)*(?:年代|后))")
+_ZH_MONTH = regex.compile(r"(?<![\d.])(?P<num>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?!亮|球|饼)")
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_EN_MONTH = regex.compile(
+    r"(?<![\p{L}])(?P<name>" + "|".join(_MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+    r"(?![\p{L}])")
+# "March" and "May" are verbs too: months when next to a day or year, or after a word that introduces a date.
+_DATE_CONTEXT = regex.compile(r"(?:\b(?:in|on|since|until|till|by|from|of|last|next|this|early|late|mid|end|to|"
+                              r"through)[\s-]+$)", regex.IGNORECASE)
+# Between two figures, a word that makes them a range or a list: the first takes the unit, scale and currency of
+# the second when it has none ("1.1个和0.2个百分点", "14-30%", "1-9月", "2 to 3 billion").
+_JOINED = regex.compile(r"\s*个?\s*(?:和|、|至|到|-|–|—|~|～|或|与|及|and|to|or)\s*", regex.IGNORECASE)
 
 
 _EN_UNITS = {w: i for i, w in enumerate(
@@ -67,12 +87,13 @@ class Quantity:
     """One number found in a text: its value in base units, kind, currency and where it was found."""
 
     value: float
-    kind: str            # "percent", "pp" (percentage points), "bp", "year" or "number"
+    kind: str            # "percent", "pp" (percentage points), "bp", "year", "month" (1-12) or "number"
     currency: str | None
     text: str
     start: int
     end: int
     step: float          # half a unit of the last written digit, in base units: the rounding it allows
+    scale: float = 1.0   # the scale word's factor (million, 亿, ...), 1 without one
 
     def supported_by(self, other: "Quantity") -> bool:
         """True when `other` (from the source) states this quantity, allowing for rounding."""
@@ -83,13 +104,24 @@ class Quantity:
         tolerance = max(self.step, 1e-9 * abs(other.value))
         return abs(self.value - other.value) <= tolerance
 
+    @property
+    def bare(self) -> bool:
+        """A plain count as written ("14", "1.1"): no unit, scale or currency."""
+        return self.kind == "number" and self.currency is None and self.scale == 1.0
+
 
 def _decimals(number: str) -> int:
     return len(number.split(".", 1)[1]) if "." in number else 0
 
 
 def _zh_numeral(text: str) -> float | None:
-    """五十 -> 50, 三千二百 -> 3200, 一万二千 -> 12000, 十五 -> 15, 二〇二一 -> 2021."""
+    """五十 -> 50, 三千二百 -> 3200, 一万二千 -> 12000, 十五 -> 15, 二〇二一 -> 2021, 零点二五 -> 0.25."""
+    if "点" in text:
+        whole, _, fraction = text.partition("点")
+        head = _zh_numeral(whole) if whole else 0.0
+        if head is None or not fraction or any(ch not in _ZH_DIGITS for ch in fraction):
+            return None
+        return head + float("0." + "".join(str(_ZH_DIGITS[ch]) for ch in fraction))
     if all(ch in _ZH_DIGITS for ch in text):  # digit by digit, as in years
         return float("".join(str(_ZH_DIGITS[ch]) for ch in text)) if len(text) > 1 else float(_ZH_DIGITS[text])
     total, section, digit = 0.0, 0.0, None
@@ -115,17 +147,49 @@ def _kind(unit: str, value: float, has_scale: bool, raw: str) -> str:
         return "pp"
     if unit in _BASIS_POINTS:
         return "bp"
-    if unit == "年" or (not unit and not has_scale and "." not in raw and "," not in raw and 1900 <= value <= 2100):
+    if (unit == "年" and 1900 <= value <= 2100) or (not unit and not has_scale and "." not in raw and "," not in raw
+                                                    and 1900 <= value <= 2100):
         return "year"
     return "number"
+
+
+def _is_date(text: str, start: int, end: int) -> bool:
+    return bool(regex.match(r"\s*,?\s*\d", text[end:end + 4]) or regex.search(r"\d\s*$", text[max(0, start - 4):start])
+                or _DATE_CONTEXT.search(text[max(0, start - 12):start]))
+
+
+def _month_number(name: str) -> int:
+    return next(i for i, month in enumerate(_MONTHS, start=1) if month.startswith(name.rstrip(".")[:3]))
+
+
+# Full-width digits, point and percent sign read as their ASCII forms (one character for one: offsets hold).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
 def extract(text: str) -> list[Quantity]:
     """All quantities in `text` (English and Chinese renderings, mixed text allowed)."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    text = text.translate(_FULL_WIDTH)
+
+    def free(start: int, end: int) -> bool:
+        return not any(q.start < end and start < q.end for q in found)
+
+    for match in _ZH_MONTH.finditer(text):
+        raw = match.group("num")
+        value = _zh_numeral(raw) if raw[0] in _ZH_NUMERAL else float(raw)
+        found.append(Quantity(value, "month", None, match.group(), match.start(), match.end(), 0.5))
+    for match in _ZH_DECADE.finditer(text):
+        value = float(match.group("num"))
+        found.append(Quantity(value + (1900 if value >= 20 else 2000), "year", None, match.group(), match.start(),
+                              match.end(), 0.5))
+    for match in _EN_MONTH.finditer(text):
+        if match.group("name") in ("March", "May") and not _is_date(text, match.start(), match.end()):
+            continue
+        found.append(Quantity(float(_month_number(match.group("name"))), "month", None, match.group(),
+                              match.start(), match.end(), 0.5))
     for match in _ZH.finditer(text):
-        if not regex.search(r"[\p{Han}%％]", match.group()) or _inside_latin(text, match.start("num")):
+        if (not regex.search(r"[\p{Han}%％]", match.group()) or _inside_latin(text, match.start("num"))
+                or not free(match.start(), match.end())):
             continue  # plain digits are handled by the English pattern
         raw = match.group("num")
         base = _zh_numeral(raw) if raw[0] in _ZH_NUMERAL else float(raw.replace(",", ""))
@@ -134,14 +198,20 @@ def extract(text: str) -> list[Quantity]:
         scale = _ZH_SCALES.get(match.group("scale") or "", 1.0)
         unit = "%" if match.group("pct") else (match.group("unit") or "")
         currency = _CURRENCIES.get(match.group("cur") or unit or "")
-        if raw[0] in _ZH_NUMERAL and not (match.group("pct") or match.group("scale") or unit):
-            continue  # a bare Chinese numeral such as 一 in 一家 is a word, not a figure
+        if raw[0] in _ZH_NUMERAL and not (match.group("pct") or match.group("scale") or unit
+                                          or (raw != "一" and _ZH_MEASURE.match(text, match.end("num")))):
+            continue  # a bare Chinese numeral such as 一 in 一些 or 一家 (a, one) is a word, not a figure
         kind = _kind(unit, base, bool(match.group("scale")), raw)
         step = 0.5 * 10 ** -_decimals(raw) * scale if raw[0] not in _ZH_NUMERAL else 0.5 * scale
-        found.append(Quantity(base * scale, kind, currency, match.group(), match.start(), match.end(), step))
-        taken.append((match.start(), match.end()))
+        found.append(Quantity(base * scale, kind, currency, match.group().strip(), match.start(), match.end(), step,
+                              scale))
+    for match in _ZH_ROUND.finditer(text):
+        if free(match.start(), match.end()):
+            scale = _ZH_SCALES[match.group("scale")]
+            found.append(Quantity(scale, "number", _CURRENCIES.get(match.group("unit") or ""), match.group(),
+                                  match.start(), match.end(), 0.5 * scale, scale))
     for match in _EN.finditer(text):
-        if any(s <= match.start("num") < e for s, e in taken):
+        if not free(match.start("num"), match.end("num")):
             continue
         raw = match.group("num")
         scale_word = (match.group("scale") or "").lower()
@@ -151,16 +221,28 @@ def extract(text: str) -> list[Quantity]:
         value = float(raw.replace(",", ""))
         kind = _kind(unit, value, bool(scale_word), raw)
         found.append(Quantity(value * scale, kind, currency, match.group().strip(), match.start(), match.end(),
-                              0.5 * 10 ** -_decimals(raw) * scale))
+                              0.5 * 10 ** -_decimals(raw) * scale, scale))
     for match in _EN_WORDS.finditer(text):
         value = _word_number(match.group("num"))
-        if value is None or any(s < match.end() and match.start() < e for s, e in taken):
+        if value is None or not free(match.start(), match.end()):
             continue
         scale = _EN_SCALES.get((match.group("scale") or "").lower(), 1.0)
         kind = "number" if match.group("scale") else _kind(match.group("unit"), value, False, "")
         currency = _CURRENCIES.get((match.group("cur") or "").lower())
-        found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale))
-    return sorted(found, key=lambda q: q.start)
+        found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale,
+                              scale))
+    return _join_ranges(text, sorted(found, key=lambda q: q.start))
+
+
+def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """A bare figure joined to the next by 和 / 至 / - / and / to takes that figure's unit, scale and currency."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        first, second = out[i], out[i + 1]
+        if first.bare and not second.bare and _JOINED.fullmatch(text, first.end, second.start):
+            out[i] = Quantity(first.value * second.scale, second.kind, second.currency, first.text, first.start,
+                              first.end, first.step * second.scale, second.scale)
+    return out
 
 
 def _word_number(words: str) -> float | None:
@@ -179,6 +261,65 @@ def _word_number(words: str) -> float | None:
 def _inside_latin(text: str, pos: int) -> bool:
     """Digits glued to Latin letters ("Q2", "A320", "COVID-19") are names, not figures."""
     return pos > 0 and bool(regex.match(r"[\p{Latin}\-]", text[pos - 1]))
+
+
+_ORDINALS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), start=1)}
+_MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "both": 2, "triple": 3, "tripled": 3, "dozen": 12,
+              "decade": 10, "a year": 1, "an year": 1, "a month": 1, "a week": 1, "a day": 1, "a quarter": 1,
+              "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12}
+_EN_WORD_NUMBER = regex.compile(rf"(?<![\p{{L}}])(?:{_WORD})(?:-(?:{_WORD}))?(?![\p{{L}}])", regex.IGNORECASE)
+_COUNT_WORD = regex.compile(r"(?<![\p{L}])(?:" + "|".join([*_ORDINALS, *_MULTIPLES]) + r")(?![\p{L}])",
+                            regex.IGNORECASE)
+_ZH_RUN = regex.compile(rf"[{_ZH_NUMERAL}]+(?:点[{_ZH_NUMERAL}]+)?")
+_DIGITS = regex.compile(_NUMBER)
+
+
+def mentions(text: str) -> set[float]:
+    """Every plain number the text states in any form: digits, English number words, ordinals and multiples
+    (third, twice), month names, runs of Chinese numerals (十九 in 十九大). Small counts are often written in
+    words in one language and in digits in the other ("six years", "连续6年", "top 10", "十大")."""
+    text = text.translate(_FULL_WIDTH)
+    found = {float(m.group().replace(",", "")) for m in _DIGITS.finditer(text)}
+    for m in _EN_WORD_NUMBER.finditer(text):
+        value = _word_number(m.group())
+        if value is not None:
+            found.add(value)
+    for m in _COUNT_WORD.finditer(text):
+        word = m.group().lower()
+        found.add(float(_ORDINALS.get(word) or _MULTIPLES[word]))
+    for m in _ZH_RUN.finditer(text):
+        value = _zh_numeral(m.group())
+        if value is not None:
+            found.add(value)
+    found.update(float(_month_number(m.group("name"))) for m in _EN_MONTH.finditer(text))
+    return found
+
+
+@dataclass
+class FigureCheck:
+    """Figures of a source and of its translation compared: which source figures the translation lacks and which
+    translation figures the source does not state (a changed figure is both)."""
+
+    missing: list[str]
+    added: list[str]
+    source_figures: int
+    output_figures: int
+
+
+def _stated(q: Quantity, others: list[Quantity], numbers: set[float]) -> bool:
+    if any(q.supported_by(o) for o in others) or any(o.supported_by(q) for o in others):
+        return True
+    # a plain count or a month may be written in words on the other side ("six consecutive years")
+    return q.kind in ("number", "month") and q.scale == 1.0 and q.value in numbers
+
+
+def compare(source: str, output: str) -> FigureCheck:
+    """Unit-aware comparison of the figures of `source` and of its translation `output` (either language)."""
+    theirs, ours = extract(source), extract(output)
+    missing = [q.text for q in theirs if not _stated(q, ours, mentions(output))]
+    added = [q.text for q in ours if not _stated(q, theirs, mentions(source))]
+    return FigureCheck(list(dict.fromkeys(missing)), list(dict.fromkeys(added)), len(theirs), len(ours))
 
 
 def unsupported(text: str, reference: str) -> tuple[list[str], int]:

@@ -70,6 +70,11 @@ def generate_ids(tokenizer, model, kind: str, texts: list[str], spec: ModelSpec)
     return runtime(spec.runtime).generate_ids(tokenizer, model, kind, texts, spec)
 
 
+def clauses(text: str) -> list[str]:
+    """`text` cut after every clause mark (, ; ， ； ： :), each clause with its mark."""
+    return [c for c in _CLAUSE.split(text) if c]
+
+
 def split_to_fit(text: str, fits) -> list[str]:
     """`text` as pieces that each satisfy `fits(piece)`: whole if it fits, else at clause boundaries, else
     between words (Chinese: characters). Every word is kept."""

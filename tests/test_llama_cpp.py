@@ -53,7 +53,7 @@ def test_the_translate_stage_runs_on_llama_cpp_and_says_so(tiny_gguf, example_en
     assert details["runtime"] == "llama-cpp" and details["file"] == tiny_gguf.name
     assert details["sha256"] == hashlib.sha256(tiny_gguf.read_bytes()).hexdigest()
     assert details["context_size"] == 1024 and details["threads"] >= 1 and details["prompt"] == "translate_en_zh"
-    assert any(w.startswith("summary_zh: numbers") for w in result.warnings)  # it wrote no figure: said
+    assert any(w.startswith("summary_zh: figures") for w in result.warnings)  # it wrote no figure: said
 
 
 def test_a_catalogue_model_that_is_not_installed_is_a_missing_summary_saying_how(tmp_path, monkeypatch, example_en):

@@ -1,7 +1,51 @@
-"""Model-free checks of a translation: words of the source language left in the output."""
+"""Checks of a translation against its source (figures, words left untranslated, glossary terms, names) and the
+bounded repair of the translate stage, with hand-written cases in both directions."""
 import pytest
 
-from pipeline.translate.checks import untranslated
+from pipeline import load_config
+from pipeline.figures import compare
+from pipeline.glossary.detect import detector_for
+from pipeline.schema import Summary
+from pipeline.translate import TRANSLATORS, TranslateStage
+from pipeline.translate.checks import entities, failures, terms, untranslated
+
+DETECTOR = detector_for(None)
+
+
+@pytest.mark.parametrize("source, output", [
+    ("全国绿色贷款余额达到1.2万亿元。", "Green loans reached 1.2 trillion yuan."),
+    ("The firm raised $140 billion.", "该公司募资1400亿美元。"),
+    ("新增就业18万人。", "180,000 new jobs were created."),
+    ("The PBOC cut the ratio by 0.5 percentage points.", "央行将该比率下调0.5个百分点。"),
+    ("1-9月份，利润增长5%。", "From January to September, profits rose 5%."),
+    ("Profits rose 5% in January-September.", "1-9月利润增长5%。"),
+    ("12月19日，公司宣布收购。", "On December 19, the company announced the deal."),
+    ("利率降至百分之零点二五。", "The rate was cut to 0.25%."),
+    ("增速回升至34.2 %。", "Growth rebounded to 34.2%."),
+    ("连续6年增长超过50%。", "It grew more than 50% for six consecutive years."),
+    ("亚马逊挤进全球十大零售商。", "Amazon entered the world's top 10 retailers."),
+    ("Three banks cut rates.", "三家银行下调了利率。"),
+    ("分别上升1.1个和0.2个百分点。", "They rose 1.1 and 0.2 percentage points respectively."),
+    ("The market may exceed 1 trillion yuan.", "市场规模有望破万亿元。"),
+])
+def test_figures_rendered_in_the_other_language_pass(source, output):
+    found = compare(source, output)
+    assert (found.missing, found.added) == ([], [])
+
+
+@pytest.mark.parametrize("source, output, missing, added", [
+    ("分别比上月上升1.1个和0.2个百分点。", "They rose by two percentage points.", ["1.1", "0.2个百分点"],
+     ["two percentage points"]),
+    ("增速回升至34.2 %。", "Growth rebounded.", ["34.2 %"], []),
+    ("eMarketer跟踪了180家最大的电商。", "eMarketer tracked the largest e-commerce firms.", ["180"], []),
+    ("The deal is worth $9 billion.", "该交易价值9亿美元。", ["$9 billion"], ["9亿美元"]),
+    ("The deal closed on Jan. 15.", "该交易于1月1日完成。", ["15"], []),
+    ("Sales rose 5%.", "2023年销售额增长5%。", [], ["2023年"]),
+])
+def test_changed_dropped_and_invented_figures_are_found(source, output, missing, added):
+    found = compare(source, output)
+    assert (found.missing, found.added) == (missing, added)
+
 
 EN = "CISA and Tesla said ransomware threat actors hit the S&P 500 firm's iPhone unit in 2023."
 
@@ -14,7 +58,14 @@ EN = "CISA and Tesla said ransomware threat actors hit the S&P 500 firm's iPhone
     ("The公司表示。", ["The"]),  # a capitalised word the source does not write
 ])
 def test_latin_words_left_in_chinese(output, left):
-    assert untranslated(EN, output, "zh") == left
+    assert untranslated(EN, output, "en", "zh", DETECTOR)["untranslated_words"] == left
+
+
+def test_a_glossary_name_with_a_chinese_form_is_not_a_kept_name():
+    source = "Shares of chip makers listed on the STAR Market rose."
+    assert untranslated(source, "在STAR Market上市的芯片公司股价上涨。", "en", "zh", DETECTOR) == \
+        {"untranslated_words": ["STAR", "Market"]}
+    assert untranslated(source, "在科创板上市的芯片公司股价上涨。", "en", "zh", DETECTOR) == {"untranslated_words": []}
 
 
 @pytest.mark.parametrize("output, left", [
@@ -23,4 +74,79 @@ def test_latin_words_left_in_chinese(output, left):
     ("张 Changsheng said 进行 was fine; 张 agreed.", ["张", "进行"]),  # each once, in order
 ])
 def test_han_left_in_english(output, left):
-    assert untranslated("秦皇岛动力煤价格上涨。", output, "en") == left
+    assert untranslated("秦皇岛动力煤价格上涨。", output, "zh", "en")["untranslated_words"] == left
+
+
+def test_names_need_a_counterpart_and_no_organisation_is_invented():
+    source = "CISA and GSA issued the guidance."
+    found = entities(source, "国家网络安全和信息化局和国家发展和改革委员会发布了该指南。", "en", "zh", DETECTOR)
+    assert found == {"entity_unmatched": ["CISA", "GSA"], "entity_added": ["国家发展和改革委员会"]}
+    assert entities(source, "CISA和GSA发布了该指南。", "en", "zh", DETECTOR) == \
+        {"entity_unmatched": [], "entity_added": []}
+    # usual renderings, Latin words of Chinese text kept, and the currency of an amount is no name
+    assert entities("HSBC said US demand for RMB100 billion of bonds rose.", "汇丰表示，美国对1000亿元债券的需求上升。",
+                    "en", "zh", DETECTOR)["entity_unmatched"] == []
+    assert entities("NHS英格兰签署了合同。", "NHS England signed a contract.", "zh", "en", DETECTOR) == \
+        {"entity_unmatched": [], "entity_added": []}
+    assert entities("NHS英格兰签署了合同。", "The health service signed a contract.", "zh", "en",
+                    DETECTOR)["entity_unmatched"] == ["NHS"]
+
+
+def test_glossary_terms_need_their_form_or_its_head_word():
+    assert terms("央行新增再贷款额度。", "The central bank added reloans quota.", "zh", "en", DETECTOR) == \
+        {"term_not_rendered": ["glossary term '再贷款' is not rendered as 'relending'"]}
+    # a synonym that keeps the head word, and a currency inside an amount (checked as a figure), pass
+    assert terms("关于利率，该行表示将收紧政策。", "On rates, the bank said it would tighten.", "zh", "en", DETECTOR) == \
+        {"term_not_rendered": []}
+    assert terms("牛肉每磅卖到150美元。", "Beef sells for US$150 a pound.", "zh", "en", DETECTOR) == \
+        {"term_not_rendered": []}
+
+
+def test_failures_keep_only_failing_codes_of_the_named_checks():
+    out = failures("Profits rose 5% at CISA.", "利润增长了。", "en", "zh", DETECTOR)
+    assert out == {"numbers_missing": ["5%"], "entity_unmatched": ["CISA"]}
+    assert failures("Profits rose 5% at CISA.", "利润增长了。", "en", "zh", DETECTOR, ["entities"]) == \
+        {"entity_unmatched": ["CISA"]}
+
+
+class Scripted:
+    """A translator backend that answers each attempt from a script: {attempt: output}."""
+
+    def __init__(self, script: dict[int, str]):
+        self.script, self.calls = script, []
+        self.spec = load_config().translate.en_zh
+        self.kind, self.name = "scripted", "scripted"
+
+    def translate(self, sentences, attempt=0):
+        self.calls.append((attempt, list(sentences)))
+        return [self.script[attempt] for _ in sentences], {"sentences": len(sentences)}
+
+
+def _stage(monkeypatch, script: dict[int, str], **translate) -> tuple[TranslateStage, Scripted]:
+    backend = Scripted(script)
+    monkeypatch.setitem(TRANSLATORS, "seq2seq", lambda *a: backend)
+    config = load_config(overrides={"translate": translate}).translate
+    return TranslateStage(config, DETECTOR), backend
+
+
+def test_a_failing_sentence_is_retried_and_the_passing_candidate_kept(monkeypatch):
+    stage, backend = _stage(monkeypatch, {0: "利润增长了。", 1: "利润增长了5%。", 2: "不该用到。"})
+    [out] = stage.run([Summary(lang="en", text="Profits rose 5%.", backend="x")], "zh")
+    assert out.text == "利润增长了5%。" and out.notices == []
+    assert out.details["repair"] == {"attempts": [2], "checks_failed": [[]], "max_attempts": 3}
+    assert [attempt for attempt, _ in backend.calls] == [0, 1]  # stops as soon as every check passes
+
+
+def test_retries_are_bounded_and_what_still_fails_is_a_notice(monkeypatch):
+    stage, backend = _stage(monkeypatch, {0: "利润增长了。", 1: "利润增长了6%。", 2: "利润大增。"})
+    [out] = stage.run([Summary(lang="en", text="Profits rose 5%.", backend="x")], "zh")
+    # attempt 1 changed the figure (two failing codes), attempt 2 dropped it again: the first candidate is kept
+    assert out.text == "利润增长了。" and out.details["repair"]["attempts"] == [3]
+    assert [n.code for n in out.notices] == ["numbers_missing"] and "5%" in out.notices[0].message
+    assert len(backend.calls) == 3
+
+
+def test_repair_can_be_turned_off_and_checks_chosen(monkeypatch):
+    stage, backend = _stage(monkeypatch, {0: "利润增长了。"}, repair_attempts=0, checks=["entities"])
+    [out] = stage.run([Summary(lang="en", text="Profits rose 5%.", backend="x")], "zh")
+    assert out.notices == [] and len(backend.calls) == 1 and out.details["repair"]["max_attempts"] == 1

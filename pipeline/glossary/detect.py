@@ -13,6 +13,7 @@ from pathlib import Path
 
 import regex
 
+from ..figures import extract
 from ..lang import profile
 from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
@@ -102,6 +103,15 @@ def _cuts_run(text: str, start: int, end: int) -> bool:
         return (_latin(a) and _latin(b)) or (a.isdigit() and b.isdigit())
 
     return (start > 0 and cut(text[start - 1], text[start])) or (end < len(text) and cut(text[end - 1], text[end]))
+
+
+def _head_rendered(form: str, translation: str, lang: Lang) -> bool:
+    """The head of a term form is in the translation: its last English word (without an ending: rate, rates) or
+    its last two Chinese characters."""
+    if lang == "zh":
+        return len(form) >= 4 and form[-2:] in translation
+    head = regex.sub(r"(?:s|es|ing|ed)$", "", form.split()[-1].lower()) if " " in form else ""
+    return len(head) >= 4 and bool(regex.search(rf"(?<![\p{{L}}]){regex.escape(head)}", translation.lower()))
 
 
 def _key(text: str) -> str:
@@ -322,15 +332,26 @@ class TermDetector:
         return pattern
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
-        """Terms of `source` whose glossary form in the target language is absent from `translation`."""
-        found = self.find(translation, target_lang, context=False)  # a translation of finance is finance
-        present = {idx for _, _, idx in found}
+        """Terms of `source` whose glossary form in the target language is absent from `translation`. A currency
+        word inside or right after an amount (150美元, 2.8亿元人民币) is left to the figures check; a Chinese form counts inside a
+        longer word (关税 in 进出口关税), and a rendering that keeps the term's head word (rates for interest rate,
+        增长 for 经济增长) is a synonym, not a miss."""
+        # a translation of finance is finance: no context needed; a discouraged variant ("reloans") is no rendering
+        present = {idx for _, _, idx, variant in self.find_forms(translation, target_lang, context=False) if not variant}
+        amounts = [(q.start, q.end) for q in extract(source) if q.currency]
         out = []
-        for idx in dict.fromkeys(idx for _, _, idx in self.find(source, source_lang)):
-            if idx not in present:
-                term = self.terms[idx]
-                src, want = profile(source_lang).term_form(term), profile(target_lang).term_form(term)
-                out.append(f"glossary term '{src}' is not rendered as '{want}'")
+        for start, end, idx in self.find(source, source_lang):
+            term = self.terms[idx]
+            if idx in present or any(s <= start and (end <= e or start == e) for s, e in amounts):
+                continue
+            if target_lang == "zh" and any(form in translation for form in (term.zh, *term.aliases_zh)):
+                continue
+            if _head_rendered(profile(target_lang).term_form(term), translation, target_lang):
+                continue
+            src, want = profile(source_lang).term_form(term), profile(target_lang).term_form(term)
+            message = f"glossary term '{src}' is not rendered as '{want}'"
+            if message not in out:
+                out.append(message)
         return out
 
     def glossary(self, text: str, lang: Lang, sentences: list[Sentence]) -> list[GlossaryEntry]:

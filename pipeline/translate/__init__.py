@@ -1,31 +1,32 @@
 """Translate stage: turns each summary into another output language with the backend its model spec names
 (`translate.<src>_<tgt>.backend`, else `translate.backend`), registered by name in TRANSLATORS. The stage
-owns the quality checks of a translation: every number of the source summary must be in it, and every
-glossary term in its glossary form; otherwise a notice says what is missing."""
+owns the quality checks of a translation (translate/checks.py: figures, words left untranslated, glossary terms,
+names): every sentence is checked, retried while a check fails (bounded by `translate.repair_attempts`), and what
+still fails is a notice that names the check and the span."""
 from __future__ import annotations
 
 from typing import Protocol
 
 from ..config import ModelSpec, TranslateConfig
 from ..errors import ModelLoadError
-from ..figures import unsupported
 from ..glossary.detect import TermDetector
 from ..lang import profile
 from ..schema import Notice, Summary
 from ..segment import split_sentences
-from .checks import untranslated
+from .checks import failures
 from .model import ModelTranslator
 
 
 class TranslatorBackend(Protocol):
     """Translates sentences from `source` to `target`: (translations in input order, details for provenance).
+    `attempt` > 0 asks for another way of translating sentences that failed a check (the backend chooses it).
     Raises ModelLoadError when its model cannot load."""
 
     name: str
     spec: ModelSpec
     kind: str
 
-    def translate(self, sentences: list[str]) -> tuple[list[str], dict]: ...
+    def translate(self, sentences: list[str], attempt: int = 0) -> tuple[list[str], dict]: ...
 
 
 # backend name -> factory(spec, source, target, detector, protect); add a backend here (and to the config).
@@ -63,8 +64,9 @@ class TranslateStage:
             return [Summary(lang=target, text=None, backend="none",
                             notices=[Notice.missing("translation_disabled", field, why)]) for _ in summaries]
         groups = [[s.text for s in split_sentences(summary.text, source)] for summary in summaries]
+        sentences = [s for group in groups for s in group]
         try:
-            translated, details = backend.translate([s for group in groups for s in group])
+            translated, details, attempts, failed = self._translate(backend, sentences, source, target)
         except ModelLoadError as exc:
             return [Summary(lang=target, text=None, backend=backend.kind, model=backend.spec.model,
                             revision=backend.spec.revision,
@@ -72,29 +74,67 @@ class TranslateStage:
                     for _ in summaries]
         out, pos = [], 0
         for group in groups:
-            text = profile(target).join(translated[pos:pos + len(group)])
+            span = range(pos, pos + len(group))
             pos += len(group)
-            out.append(Summary(lang=target, text=text, backend=backend.kind, model=backend.spec.model,
-                               revision=backend.spec.revision, details={**details, "translated_from": source},
-                               notices=self.check(profile(source).join(group), source, text, target)))
+            repair = {"attempts": [attempts[i] for i in span], "checks_failed": [sorted(failed[i]) for i in span],
+                      "max_attempts": 1 + self.config.repair_attempts}
+            out.append(Summary(lang=target, text=profile(target).join(translated[i] for i in span),
+                               backend=backend.kind, model=backend.spec.model, revision=backend.spec.revision,
+                               details={**details, "translated_from": source, "repair": repair},
+                               notices=_notices([failed[i] for i in span], source, field)))
         return out
 
-    def check(self, source_text: str, source: str, text: str, target: str) -> list[Notice]:
-        """Glossary terms not in their glossary form, words left in the source language, and numbers of the source
-        missing from the translation."""
-        field = f"summary_{target}"
-        notices = [Notice.about("term_not_rendered", field, m)
-                   for m in (self.detector.missing_renderings(source_text, source, text, target)
-                             if self.detector is not None else [])]
-        left = untranslated(source_text, text, target)
-        if left:
-            notices.append(Notice.about("untranslated_words", field, f"words of summary_{source} left untranslated "
-                                                                     "in the translation: " + ", ".join(left)))
-        lost = unsupported(source_text, text)[0]
-        if lost:
-            notices.append(Notice.about("numbers_missing", field, f"numbers of summary_{source} missing from the "
-                                                                  "translation: " + ", ".join(lost)))
-        return notices
+    def _translate(self, backend: TranslatorBackend, sentences: list[str], source: str, target: str):
+        """Translations of `sentences`, each checked and, while a check fails, translated again (at most
+        `repair_attempts` more times); the candidate failing fewest checks is kept (the earlier one on a tie).
+        Returns (translations, details, attempts per sentence, failures per sentence)."""
+        def check(src: str, text: str) -> dict[str, list[str]]:
+            return failures(src, text, source, target, self.detector, self.config.checks)
+
+        translated, details = backend.translate(sentences)
+        failed = [check(src, text) for src, text in zip(sentences, translated)]
+        attempts = [1] * len(sentences)
+        for attempt in range(1, self.config.repair_attempts + 1):
+            todo = [i for i, found in enumerate(failed) if found]
+            if not todo:
+                break
+            retried, _ = backend.translate([sentences[i] for i in todo], attempt)
+            for i, text in zip(todo, retried):
+                attempts[i] += 1
+                found = check(sentences[i], text)
+                if _weight(found) < _weight(failed[i]):
+                    translated[i], failed[i] = text, found
+        return translated, details, attempts, failed
+
+
+def _weight(found: dict[str, list[str]]) -> tuple[int, int]:
+    return len(found), sum(len(spans) for spans in found.values())
+
+
+# warning code -> what the notice says before the failing spans
+_SAY = {
+    "numbers_missing": "figures of summary_{src} missing from the translation (or changed): ",
+    "numbers_added": "figures in the translation that summary_{src} does not state: ",
+    "untranslated_words": "words of summary_{src} left untranslated in the translation: ",
+    "entity_unmatched": "names of summary_{src} without a counterpart in the translation: ",
+    "entity_added": "organisations the translation names that summary_{src} does not: ",
+}
+
+
+def _notices(failed: list[dict[str, list[str]]], source: str, field: str) -> list[Notice]:
+    """One notice per failing check of a summary's sentences, naming every failing span (glossary terms: one each)."""
+    spans: dict[str, list[str]] = {}
+    for found in failed:
+        for code, items in found.items():
+            spans.setdefault(code, []).extend(items)
+    out = []
+    for code, items in spans.items():
+        items = list(dict.fromkeys(items))
+        if code == "term_not_rendered":
+            out += [Notice.about(code, field, m) for m in items]
+        else:
+            out.append(Notice.about(code, field, _SAY[code].format(src=source) + ", ".join(items)))
+    return out
 
 
 __all__ = ["TRANSLATORS", "ModelTranslator", "TranslateStage", "TranslatorBackend"]

@@ -3,10 +3,11 @@ token, NLLB and M2M100 with a forced first token) or a causal instruction LLM wi
 from __future__ import annotations
 
 from ..config import ModelSpec
-from ..generate import count_tokens, generate, input_limit, prompt_details, render, split_to_fit
+from ..generate import clauses, count_tokens, generate, input_limit, prompt_details, render, split_to_fit
 from ..glossary.detect import TermDetector
 from ..models import describe, load_model, runtime_details
 from ..lang import profile
+from .checks import kept_names
 from .protect import protect, restore
 
 
@@ -21,9 +22,11 @@ class ModelTranslator:
         self.protect = protect  # amounts (and glossary terms, with a detector) pass through placeholders
         self.name = describe(spec)
 
-    def translate(self, sentences: list[str]) -> tuple[list[str], dict]:
+    def translate(self, sentences: list[str], attempt: int = 0) -> tuple[list[str], dict]:
         """Translate sentences (batched by length, returned in input order). Sentences longer than the model
-        accepts are split at clause boundaries, never truncated; `details` records what was done."""
+        accepts are split at clause boundaries, never truncated; `details` records what was done. `attempt` > 0
+        is a retry of sentences that failed a check: 1 translates without placeholders (an LLM gets the forms to
+        keep in its prompt instead), 2 translates clause by clause with placeholders."""
         tokenizer, model = load_model(self.spec, self.kind)
         if self.spec.src_lang:
             tokenizer.src_lang = self.spec.src_lang
@@ -34,30 +37,39 @@ class ModelTranslator:
         task = f"translate_{self.source}_{self.target}"
         marker = f"{spec.target_prefix} " if spec.target_prefix else ""
         limit = input_limit(tokenizer, model, spec)
+        hinted = attempt == 1 and self.kind == "causal"
+        prompt_spec = spec.model_copy(update={"prompt": f"{task}_checked"}) if hinted else spec
+
+        def prompt(text: str, keep: str) -> str:
+            fields = {"keep": keep} if hinted else {}
+            return render(tokenizer, prompt_spec, self.kind, task, marker + text, **fields)
 
         def fits(text: str) -> bool:
-            return count_tokens(tokenizer, render(tokenizer, spec, self.kind, task, marker + text)) <= limit
+            return count_tokens(tokenizer, prompt(text, "")) <= limit
 
-        protected = [protect(s, self.source, self.detector, self.target) if self.protect else None for s in sentences]
-        pieces: list[tuple[int, str]] = []
+        protected = [protect(s, self.source, self.detector, self.target)
+                     if self.protect or attempt == 1 else None for s in sentences]
+        pieces: list[tuple[int, str, str]] = []
         for i, sent in enumerate(sentences):
-            text = protected[i].text if protected[i] else sent
-            pieces += [(i, p) for p in split_to_fit(text, fits)]
-        outputs = generate(tokenizer, model, self.kind,
-                           [render(tokenizer, spec, self.kind, task, marker + p) for _, p in pieces], spec)
+            keep = "; ".join(dict.fromkeys([*protected[i].slots.values(), *kept_names(sent, self.source)])) \
+                if hinted else ""
+            text = protected[i].text if protected[i] and attempt != 1 else sent
+            parts = clauses(text) if attempt == 2 else [text]
+            pieces += [(i, p, keep) for part in parts for p in split_to_fit(part, fits)]
+        outputs = generate(tokenizer, model, self.kind, [prompt(p, keep or "-") for _, p, keep in pieces], spec)
         joiner = profile(self.target).joiner
         joined: list[list[str]] = [[] for _ in sentences]
-        for (i, _), text in zip(pieces, outputs):
+        for (i, _, _), text in zip(pieces, outputs):
             joined[i].append(text)
         texts, dropped = [], 0
         for i, parts in enumerate(joined):
             text = joiner.join(parts)
-            if protected[i]:
+            if protected[i] and attempt != 1:
                 text, lost = restore(text, protected[i])
                 dropped += len(lost)
             texts.append(text)
         details = {"sentences": len(sentences), "pieces": len(pieces), "split_for_length": len(pieces) - len(sentences),
-                   "protected": sum(len(p.slots) for p in protected if p), "placeholders_dropped": dropped,
-                   "generation": spec.generation, **prompt_details(spec, self.kind, task),
-                   **runtime_details(spec, model)}
+                   "protected": sum(len(p.slots) for p in protected if p and attempt != 1),
+                   "placeholders_dropped": dropped, "generation": spec.generation,
+                   **prompt_details(spec, self.kind, task), **runtime_details(spec, model)}
         return texts, details
