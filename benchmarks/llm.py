@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._data import load  # noqa: E402
+from benchmarks._data import OFFLINE_MODEL, load, offline_model_missing  # noqa: E402
 
-MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+MODEL = OFFLINE_MODEL
 # Prompts for the tokens/s rows: written for this benchmark (not from the shared data).
 SENTENCES = ["The central bank cut the reserve requirement ratio by 0.5 percentage points on Friday.",
              "Green loans in the province rose 28 percent to 820 billion yuan by the end of September.",
@@ -135,14 +135,9 @@ def main() -> int:
     if args.part:
         child(args.part, args.threads_one, args.articles)
         return 0
-    from pipeline import model_store
-    from pipeline.errors import ModelLoadError
-
-    try:
-        model_store.resolve(MODEL)
-        import llama_cpp  # noqa: F401
-    except (ModelLoadError, ImportError) as exc:
-        print(f"skipping: {getattr(exc, 'message', exc)}", file=sys.stderr)
+    missing = offline_model_missing()
+    if missing:
+        print(f"skipping: {missing}", file=sys.stderr)
         return 0
     rows = []
     for threads in args.threads:

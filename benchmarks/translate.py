@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._data import DATA  # noqa: E402
+from benchmarks._data import DATA, OFFLINE_MODEL, offline_model_missing  # noqa: E402
 
 WMT = DATA / "mt_wmt18_zhen_econ_dev.jsonl"
 CYEN = DATA / "en2zh_cyen2zhsum_sample.jsonl"
-MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+MODEL = OFFLINE_MODEL
 TUNED = 250  # rows 0..249 of the WMT file chose the checks' rules
 
 
@@ -58,8 +58,10 @@ def _config(threads: int, raw: bool, src: str, tgt: str):
     return config.model_copy(update={"translate": translate})
 
 
-def run_row(sources: list[str], refs: list[str], src: str, tgt: str, raw: bool, threads: int, detector) -> dict:
-    """Translate every source with one row's settings; score the outputs with the same checks for both rows."""
+def run_row(sources: list[str], refs: list[str], src: str, tgt: str, raw: bool, threads: int, detector,
+            dump: Path | None = None) -> dict:
+    """Translate every source with one row's settings; score the outputs with the same checks for both rows
+    (and write source, output, reference, notices and attempts per sentence as JSONL to `dump`)."""
     import sacrebleu
 
     from pipeline.figures import compare
@@ -73,6 +75,12 @@ def run_row(sources: list[str], refs: list[str], src: str, tgt: str, raw: bool, 
     results = stage.run([Summary(lang=src, text=s, backend="bench") for s in sources], tgt)
     seconds = time.perf_counter() - start
     outputs = [r.text or "" for r in results]
+    if dump is not None:
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        dump.write_text("".join(json.dumps({"source": s, "output": o, "reference": ref,
+                                            "notices": [n.message for n in r.notices],
+                                            "repair": r.details.get("repair")}, ensure_ascii=False) + "\n"
+                                for s, o, ref, r in zip(sources, outputs, refs, results)), encoding="utf-8")
     attempts = [a for r in results for a in r.details.get("repair", {}).get("attempts", [1])]
     tokenize = "zh" if tgt == "zh" else "13a"
     bleu = sacrebleu.corpus_bleu(outputs, [refs], tokenize=tokenize).score
@@ -98,8 +106,8 @@ def run_row(sources: list[str], refs: list[str], src: str, tgt: str, raw: bool, 
         "glossary renderings right %": 100 * (1 - sum(len(f.get("term_not_rendered", [])) for f in found)
                                               / max(1, sum(terms))),
         "sentences w/ entity problem": sum(1 for f in found if "entity_unmatched" in f or "entity_added" in f),
-        "s/sentence": seconds / len(sources),
-        "attempts/sentence": sum(attempts) / len(attempts), "max attempts": max(attempts),
+        "s per input": seconds / len(sources),
+        "attempts per sentence": sum(attempts) / len(attempts), "max attempts": max(attempts),
         "sentences still flagged": sum(1 for n in noticed if n),
     }
 
@@ -110,6 +118,10 @@ def _print(title: str, rows: list[tuple[str, dict]]) -> None:
     for key in keys:
         cells = [f"{r[key]:.2f}" if isinstance(r[key], float) else str(r[key]) for _, r in rows]
         print(f"| {key} | " + " | ".join(cells) + " |")
+
+
+def _dump(folder: Path | None, name: str, raw: bool) -> Path | None:
+    return folder / f"{name}_{'raw' if raw else 'bisum'}.jsonl" if folder else None
 
 
 def _summaries(records: list[dict], threads: int) -> list[str]:
@@ -127,6 +139,7 @@ def main() -> int:
     parser.add_argument("--offset", type=int, default=TUNED, help="first WMT row for the model rows")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--false-alarms-only", action="store_true")
+    parser.add_argument("--dump", type=Path, help="folder for the outputs of every row, as JSONL")
     args = parser.parse_args()
     if not WMT.exists():
         print(f"skipping: {WMT} not found (the shared data is not part of the repository)", file=sys.stderr)
@@ -138,14 +151,9 @@ def main() -> int:
     false_alarms(rows, detector)
     if args.false_alarms_only:
         return 0
-    from pipeline import model_store
-    from pipeline.errors import ModelLoadError
-
-    try:
-        model_store.resolve(MODEL)
-        import llama_cpp  # noqa: F401
-    except (ModelLoadError, ImportError) as exc:
-        print(f"skipping the model rows: {getattr(exc, 'message', exc)}", file=sys.stderr)
+    missing = offline_model_missing()
+    if missing:
+        print(f"skipping the model rows: {missing}", file=sys.stderr)
         return 0
     part = rows[args.offset:args.offset + args.sentences]
     print(f"\nModel rows: WMT rows {args.offset}-{args.offset + len(part) - 1}, {MODEL}, llama-cpp runtime, "
@@ -153,7 +161,8 @@ def main() -> int:
     for src, tgt in (("zh", "en"), ("en", "zh")):
         sources, refs = [r[src] for r in part], [r[tgt] for r in part]
         _print(f"WMT18 {src}->{tgt} ({len(part)} sentences)",
-               [(name, run_row(sources, refs, src, tgt, raw, args.threads, detector))
+               [(name, run_row(sources, refs, src, tgt, raw, args.threads, detector,
+                                _dump(args.dump, f"wmt_{src}_{tgt}", raw)))
                 for name, raw in (("raw model, plain prompt", True), ("bisum translator", False))])
     if CYEN.exists():
         records = _rows(CYEN)
@@ -161,7 +170,8 @@ def main() -> int:
         refs = [r["summary_zh"] for r in records]
         _print(f"CyEn2ZhSum sample: English article -> 3-sentence extractive summary -> Chinese ({len(records)} "
                "articles; a smoke test)",
-               [(name, run_row(summaries, refs, "en", "zh", raw, args.threads, detector))
+               [(name, run_row(summaries, refs, "en", "zh", raw, args.threads, detector,
+                                _dump(args.dump, "cyen2zhsum", raw)))
                 for name, raw in (("raw model, plain prompt", True), ("bisum translator", False))])
     return 0
 

@@ -133,7 +133,8 @@ def test_a_failing_sentence_is_retried_and_the_passing_candidate_kept(monkeypatc
     stage, backend = _stage(monkeypatch, {0: "利润增长了。", 1: "利润增长了5%。", 2: "不该用到。"})
     [out] = stage.run([Summary(lang="en", text="Profits rose 5%.", backend="x")], "zh")
     assert out.text == "利润增长了5%。" and out.notices == []
-    assert out.details["repair"] == {"attempts": [2], "checks_failed": [[]], "max_attempts": 3}
+    assert out.details["repair"] == {"attempts": [2], "checks_failed": [[]], "words_translated_alone": [0],
+                                     "max_attempts": 3}
     assert [attempt for attempt, _ in backend.calls] == [0, 1]  # stops as soon as every check passes
 
 
@@ -150,3 +151,23 @@ def test_repair_can_be_turned_off_and_checks_chosen(monkeypatch):
     stage, backend = _stage(monkeypatch, {0: "利润增长了。"}, repair_attempts=0, checks=["entities"])
     [out] = stage.run([Summary(lang="en", text="Profits rose 5%.", backend="x")], "zh")
     assert out.notices == [] and len(backend.calls) == 1 and out.details["repair"]["max_attempts"] == 1
+
+
+class WordByWord(Scripted):
+    """Leaves a word untranslated in every whole-sentence attempt; translates a word given alone."""
+
+    def translate(self, sentences, attempt=0):
+        self.calls.append((attempt, list(sentences)))
+        if sentences == ["畅通"]:
+            return ["smooth flow."], {}
+        return ["Together we will promote trade畅通 in the region."] * len(sentences), {"sentences": len(sentences)}
+
+
+def test_a_word_left_untranslated_is_translated_alone_and_put_in_place(monkeypatch):
+    backend = WordByWord({})
+    monkeypatch.setitem(TRANSLATORS, "seq2seq", lambda *a: backend)
+    stage = TranslateStage(load_config().translate, DETECTOR)
+    [out] = stage.run([Summary(lang="zh", text="我们将共同促进区域贸易畅通。", backend="x")], "en")
+    assert out.text == "Together we will promote trade smooth flow in the region." and out.notices == []
+    assert out.details["repair"]["words_translated_alone"] == [1] and out.details["repair"]["attempts"] == [3]
+    assert backend.calls[-1] == (0, ["畅通"])  # one batch of the words left, after the bounded retries

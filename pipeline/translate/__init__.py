@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import regex
+
 from ..config import ModelSpec, TranslateConfig
 from ..errors import ModelLoadError
 from ..glossary.detect import TermDetector
@@ -66,7 +68,7 @@ class TranslateStage:
         groups = [[s.text for s in split_sentences(summary.text, source)] for summary in summaries]
         sentences = [s for group in groups for s in group]
         try:
-            translated, details, attempts, failed = self._translate(backend, sentences, source, target)
+            translated, details, attempts, failed, words = self._translate(backend, sentences, source, target)
         except ModelLoadError as exc:
             return [Summary(lang=target, text=None, backend=backend.kind, model=backend.spec.model,
                             revision=backend.spec.revision,
@@ -77,6 +79,7 @@ class TranslateStage:
             span = range(pos, pos + len(group))
             pos += len(group)
             repair = {"attempts": [attempts[i] for i in span], "checks_failed": [sorted(failed[i]) for i in span],
+                      "words_translated_alone": [words[i] for i in span],
                       "max_attempts": 1 + self.config.repair_attempts}
             out.append(Summary(lang=target, text=profile(target).join(translated[i] for i in span),
                                backend=backend.kind, model=backend.spec.model, revision=backend.spec.revision,
@@ -87,7 +90,8 @@ class TranslateStage:
     def _translate(self, backend: TranslatorBackend, sentences: list[str], source: str, target: str):
         """Translations of `sentences`, each checked and, while a check fails, translated again (at most
         `repair_attempts` more times); the candidate failing fewest checks is kept (the earlier one on a tie).
-        Returns (translations, details, attempts per sentence, failures per sentence)."""
+        Then words still left untranslated are translated alone. Returns (translations, details, attempts per
+        sentence, failures per sentence, words translated alone per sentence)."""
         def check(src: str, text: str) -> dict[str, list[str]]:
             return failures(src, text, source, target, self.detector, self.config.checks)
 
@@ -104,7 +108,40 @@ class TranslateStage:
                 found = check(sentences[i], text)
                 if _weight(found) < _weight(failed[i]):
                     translated[i], failed[i] = text, found
-        return translated, details, attempts, failed
+        words = [0] * len(sentences)
+        if self.config.repair_attempts:
+            self._translate_words(backend, sentences, translated, failed, words, check, target)
+        return translated, details, attempts, failed, words
+
+    @staticmethod
+    def _translate_words(backend, sentences, translated, failed, words, check, target) -> None:
+        """The last repair, in place: words still left untranslated are translated alone (one batch) and put where
+        they stand; a sentence keeps the result when it fails fewer checks. `words` counts them per sentence."""
+        todo = [i for i, found in enumerate(failed) if found.get("untranslated_words")]
+        left = list(dict.fromkeys(w for i in todo for w in failed[i]["untranslated_words"]))
+        if not left:
+            return
+        rendered = dict(zip(left, backend.translate(left)[0]))
+        for i in todo:
+            text, done = translated[i], 0
+            for word in failed[i]["untranslated_words"]:
+                new = _put(text, word, rendered[word], target)
+                done, text = done + (new != text), new
+            found = check(sentences[i], text)
+            if _weight(found) < _weight(failed[i]):
+                translated[i], failed[i], words[i] = text, found, done
+
+
+def _put(text: str, word: str, rendering: str, target: str) -> str:
+    """`text` with `word` replaced by its translation alone (one short phrase, end mark dropped; else unchanged)."""
+    rendering = rendering.strip().rstrip("。.！!").strip()
+    if not rendering or "\n" in rendering or len(rendering) > 6 * max(4, len(word)):
+        return text
+    if target == "en":  # a word between English words: spaces around it, none before punctuation
+        out = regex.sub(rf"\s*{regex.escape(word)}\s*", f" {rendering} ", text)
+        out = regex.sub(r"\s+([,.;:!?)\]”’'])", r"\1", out)
+        return regex.sub(r"([(\[“‘])\s+", r"\1", out).strip()
+    return regex.sub(rf"\s*(?<![A-Za-z]){regex.escape(word)}(?![A-Za-z])\s*", rendering, text)
 
 
 def _weight(found: dict[str, list[str]]) -> tuple[int, int]:

@@ -3,12 +3,12 @@ token, NLLB and M2M100 with a forced first token) or a causal instruction LLM wi
 from __future__ import annotations
 
 from ..config import ModelSpec
-from ..generate import clauses, count_tokens, generate, input_limit, prompt_details, render, split_to_fit
+from ..generate import clauses, count_tokens, fit_new_tokens, generate, input_limit, render, split_to_fit
 from ..glossary.detect import TermDetector
 from ..models import describe, load_model, runtime_details
 from ..lang import profile
 from .checks import kept_names
-from .protect import protect, restore
+from .protect import has_placeholder, protect, restore
 
 
 class ModelTranslator:
@@ -24,9 +24,11 @@ class ModelTranslator:
 
     def translate(self, sentences: list[str], attempt: int = 0) -> tuple[list[str], dict]:
         """Translate sentences (batched by length, returned in input order). Sentences longer than the model
-        accepts are split at clause boundaries, never truncated; `details` records what was done. `attempt` > 0
-        is a retry of sentences that failed a check: 1 translates without placeholders (an LLM gets the forms to
-        keep in its prompt instead), 2 translates clause by clause with placeholders."""
+        accepts are split at clause boundaries, never truncated; `details` records what was done. Placeholders
+        (`protect`) pass amounts and glossary terms through; text without one gets an LLM's plain prompt
+        (translate_xx_yy_plain). `attempt` > 0 is a retry of sentences that failed a check: 1 is an LLM's
+        prompt naming the figures, terms and names to keep, without placeholders (another model: the other
+        placeholder setting), 2 translates clause by clause with placeholders."""
         tokenizer, model = load_model(self.spec, self.kind)
         if self.spec.src_lang:
             tokenizer.src_lang = self.spec.src_lang
@@ -38,25 +40,34 @@ class ModelTranslator:
         marker = f"{spec.target_prefix} " if spec.target_prefix else ""
         limit = input_limit(tokenizer, model, spec)
         hinted = attempt == 1 and self.kind == "causal"
-        prompt_spec = spec.model_copy(update={"prompt": f"{task}_checked"}) if hinted else spec
+        # placeholders: as configured first; a retry does the other (an LLM: none, with hints), then clause by clause
+        placeholders = {0: self.protect, 1: not self.protect and not hinted, 2: True}[attempt]
+        named = {name: spec.model_copy(update={"prompt": name})
+                 for name in (f"{task}_checked", task, f"{task}_plain", spec.prompt) if name}
+
+        def prompt_name(text: str) -> str:
+            # the placeholder prompt only for text that has one: told of "QZX1", a model may write one
+            return f"{task}_checked" if hinted else spec.prompt or (task if has_placeholder(text) else f"{task}_plain")
 
         def prompt(text: str, keep: str) -> str:
             fields = {"keep": keep} if hinted else {}
-            return render(tokenizer, prompt_spec, self.kind, task, marker + text, **fields)
+            return render(tokenizer, named[prompt_name(text)], self.kind, task, marker + text, **fields)
 
         def fits(text: str) -> bool:
             return count_tokens(tokenizer, prompt(text, "")) <= limit
 
-        protected = [protect(s, self.source, self.detector, self.target)
-                     if self.protect or attempt == 1 else None for s in sentences]
+        protected = [protect(s, self.source, self.detector, self.target) if placeholders or hinted else None
+                     for s in sentences]
         pieces: list[tuple[int, str, str]] = []
         for i, sent in enumerate(sentences):
             keep = "; ".join(dict.fromkeys([*protected[i].slots.values(), *kept_names(sent, self.source)])) \
                 if hinted else ""
-            text = protected[i].text if protected[i] and attempt != 1 else sent
+            text = protected[i].text if placeholders else sent
             parts = clauses(text) if attempt == 2 else [text]
             pieces += [(i, p, keep) for part in parts for p in split_to_fit(part, fits)]
-        outputs = generate(tokenizer, model, self.kind, [prompt(p, keep or "-") for _, p, keep in pieces], spec)
+        inputs = [prompt(p, keep or "-") for _, p, keep in pieces]
+        spec, capped = fit_new_tokens(tokenizer, model, self.kind, inputs, spec)
+        outputs = generate(tokenizer, model, self.kind, inputs, spec)
         joiner = profile(self.target).joiner
         joined: list[list[str]] = [[] for _ in sentences]
         for (i, _, _), text in zip(pieces, outputs):
@@ -64,12 +75,15 @@ class ModelTranslator:
         texts, dropped = [], 0
         for i, parts in enumerate(joined):
             text = joiner.join(parts)
-            if protected[i] and attempt != 1:
+            if placeholders:
                 text, lost = restore(text, protected[i])
                 dropped += len(lost)
             texts.append(text)
         details = {"sentences": len(sentences), "pieces": len(pieces), "split_for_length": len(pieces) - len(sentences),
-                   "protected": sum(len(p.slots) for p in protected if p and attempt != 1),
-                   "placeholders_dropped": dropped, "generation": spec.generation,
-                   **prompt_details(spec, self.kind, task), **runtime_details(spec, model)}
+                   "protected": sum(len(p.slots) for p in protected if p) if placeholders else 0,
+                   "placeholders_dropped": dropped, "generation": spec.generation, **capped,
+                   **runtime_details(spec, model)}
+        if self.kind == "causal" and pieces:  # the prompt templates used, for provenance
+            used = sorted({prompt_name(p) for _, p, _ in pieces})
+            details["prompt"] = used[0] if len(used) == 1 else used
         return texts, details

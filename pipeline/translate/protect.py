@@ -62,6 +62,10 @@ def protect(text: str, source_lang: str, detector: TermDetector | None, target_l
     return Protected("".join(out), slots)
 
 
+def has_placeholder(text: str) -> bool:
+    return bool(_FOUND.search(text))
+
+
 def restore(translation: str, protected: Protected) -> tuple[str, list[str]]:
     """Put the target forms back; also returns the renderings whose placeholder the model dropped."""
     seen = set()
