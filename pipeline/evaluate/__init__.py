@@ -218,4 +218,8 @@ def _articles(ids, cols, checks) -> list[dict]:
     return out
 
 
-__all__ = ["METRICS", "Comparison", "EvalReport", "Score", "SystemReport", "evaluate", "metric_name", "scorers"]
+# A report as Markdown and as a PNG chart (render_report.py imports EvalReport from here, hence the late import).
+from .render_report import plot, to_markdown  # noqa: E402
+
+__all__ = ["METRICS", "Comparison", "EvalReport", "Score", "SystemReport", "evaluate", "metric_name", "plot", "scorers",
+           "to_markdown"]
