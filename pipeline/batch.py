@@ -64,14 +64,18 @@ def _error_line(record: str, exc: BaseException) -> dict:
 
 def _process(summarizer: BilingualSummarizer, articles: list[Article]) -> list[dict]:
     """Output lines in input order. Refused articles become error lines; if the batch as a whole fails (out of
-    memory, a model error, over its time limit), each article is run alone so that only the one at fault fails."""
+    memory, a model error), each article is run alone so that only the one at fault fails. With
+    `input.max_seconds`, every article runs alone under that limit."""
     if not articles:
         return []
     limit = summarizer.config.input.max_seconds
-    try:
-        with _time_limit(limit and limit * len(articles), None):
+    outcomes = None
+    if not limit:  # with a limit, it is each record's own: records run one by one, each under its own timer
+        try:
             outcomes = summarizer.run_many(articles)
-    except Exception:  # noqa: BLE001 - isolated below, record by record
+        except Exception:  # noqa: BLE001 - isolated below, record by record
+            pass
+    if outcomes is None:
         outcomes = []
         for article in articles:
             try:

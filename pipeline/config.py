@@ -145,6 +145,11 @@ class Ranking(_Section):
     long_from_sentences: int = Field(default=60, ge=1)
 
 
+def _expand_home(value: str | None) -> str | None:
+    """A path setting with `~` at its start is in the home folder (relative paths are from the working folder)."""
+    return str(Path(value).expanduser()) if isinstance(value, str) and value.startswith("~") else value
+
+
 class ModelSpec(_Section):
     """A Hugging Face model: hub id or local folder, loaded through one code path."""
 
@@ -188,6 +193,11 @@ class ModelSpec(_Section):
     # when the folder has no safetensors. Use only for models you trust.
     trust_remote_code: bool = False
     allow_pickle: bool = False
+
+    @field_validator("model", "cache_dir")
+    @classmethod
+    def _home(cls, value: str | None) -> str | None:
+        return _expand_home(value)
 
     @field_validator("generation")
     @classmethod
@@ -265,13 +275,18 @@ class GlossaryConfig(_Section):
     # List finance-looking phrases that are not in the term base as unverified candidates.
     discover: bool = True
 
+    @field_validator("user_terms")
+    @classmethod
+    def _home(cls, value: str | None) -> str | None:
+        return _expand_home(value)
+
 
 class InputConfig(_Section):
     # Longer texts are refused with the error code too_long (every entry point).
     max_chars: int = Field(default=MAX_CHARS, ge=1)
     # `bisum batch`: a record that takes longer than this many seconds becomes an error record (code
     # timeout) and the run goes on; None: no limit.
-    max_seconds: float | None = Field(default=None, gt=0)
+    max_seconds: float | None = Field(default=None, gt=0, le=30 * 86400, allow_inf_nan=False)  # at most 30 days
 
 
 class Config(_Section):

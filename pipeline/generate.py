@@ -52,6 +52,33 @@ def input_limit(tokenizer, model, spec: ModelSpec) -> int:
     return min(known) if known else 512
 
 
+def positions(model) -> int | None:
+    """How many positions the model's (decoder) embeddings have, when its config says (relative-position models
+    such as T5, and llama.cpp models that cap themselves, have none here)."""
+    config = getattr(model, "config", None)
+    known = [getattr(config, k, None) for k in ("max_position_embeddings", "n_positions", "max_target_positions")]
+    known = [c for c in known if isinstance(c, int) and 0 < c < 1_000_000]
+    return min(known) if known else None
+
+
+def fit_new_tokens(tokenizer, model, kind: str, inputs: list[str], spec: ModelSpec) -> tuple[ModelSpec, dict]:
+    """`spec` with max_new_tokens (and min_new_tokens) capped at the positions the model has left: after the
+    longest prompt for a causal model, after the start token for an encoder-decoder. Also the provenance entry
+    ({"max_new_tokens_capped": {"asked": N, "used": M}}) when it was capped, else {}."""
+    limit, asked = positions(model), spec.generation.get("max_new_tokens")
+    if not limit or not asked or not inputs:
+        return spec, {}
+    used = limit - (max(count_tokens(tokenizer, t) for t in inputs) if kind == "causal" else 1)
+    used = max(1, used)
+    if asked <= used:
+        return spec, {}
+    generation = {**spec.generation, "max_new_tokens": used}
+    if generation.get("min_new_tokens"):
+        generation["min_new_tokens"] = min(generation["min_new_tokens"], used)
+    return spec.model_copy(update={"generation": generation}), {"max_new_tokens_capped": {"asked": asked,
+                                                                                           "used": used}}
+
+
 def generate(tokenizer, model, kind: str, inputs: list[str], spec: ModelSpec) -> list[str]:
     """Generate for every input with the spec's generation settings only; batches of similar length, results
     in input order."""

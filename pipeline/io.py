@@ -61,26 +61,53 @@ _NOT_TEXT = ((b"\x1f\x8b", "a gzip file: decompress it first"),
              (b"%PDF", "a PDF: extract its text first"))
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+
+
+def _encoding(p: Path) -> str:
+    """The encoding a file's byte-order mark names (UTF-16 / UTF-32: Excel's "Unicode text"), else UTF-8."""
+    with p.open("rb") as fh:
+        head = fh.read(4)
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
 def decode(data: bytes) -> str:
     """Text of a file's bytes: UTF-8 (a byte-order mark dropped), or UTF-16 / UTF-32 when a byte-order mark says
     so. Anything else raises UnicodeDecodeError whose `reason` says what the bytes look like and what to do."""
     kind = next((what for magic, what in _NOT_TEXT if data.startswith(magic)), None)
     if kind is not None:
         raise UnicodeDecodeError("utf-8", data, 0, 1, f"not text but {kind}")
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
-                       (b"\xfe\xff", "utf-16")):
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise UnicodeDecodeError(codec, data, exc.start, exc.end, f"not valid {codec.upper()} although "
                                          f"it starts with a {codec.upper()} byte-order mark; {_CONVERT}") from None
+            if _eight_bit(data, text):
+                raise UnicodeDecodeError(codec, data, 0, len(bom), f"it starts with a {codec.upper()} byte-order "
+                                         "mark, but the bytes after it are 8-bit text (ASCII or UTF-8), not "
+                                         f"{codec.upper()}: remove the mark or {_CONVERT}")
+            return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
                                  f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
                                  f"{_CONVERT}") from None
+
+
+def _eight_bit(data: bytes, text: str) -> bool:
+    """ASCII or UTF-8 bytes behind a UTF-16 / UTF-32 mark: the bytes after it are valid UTF-8 with hardly a NUL
+    (real UTF-16 Chinese almost never is: its bytes of 0x80 and above do not form UTF-8 sequences; real UTF-16
+    English is half NULs), and read as UTF-16 they give characters beyond ASCII (戀 from "\\x00b", 摡 from "ad")."""
+    body = data[2:] if data[:2] in (b"\xff\xfe", b"\xfe\xff") and not data.startswith(b"\xff\xfe\x00\x00") else data[4:]
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return body.count(0) <= max(1, len(body) // 10) and not text.isascii()
 
 
 def stable_id(text: str) -> str:
@@ -166,8 +193,7 @@ def count_records(source) -> int | None:
             return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
         suffix = p.suffix.lower()
         if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not _starts_with(p, b"["):
-            with p.open("rb") as fh:
-                return sum(1 for line in fh if line.strip())
+            return sum(1 for _ in _lines(p))
         if suffix == ".parquet" and p.is_file():
             import pyarrow.parquet as pq
 
@@ -176,7 +202,7 @@ def count_records(source) -> int | None:
         return None
     if suffix in (".csv", ".tsv") and p.is_file():
         try:  # a CSV field may span lines, so rows are counted by the csv reader
-            with p.open(encoding="utf-8-sig", newline="") as fh:
+            with p.open(encoding=_encoding(p), newline="") as fh:
                 return max(sum(1 for _ in csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ",")) - 1, 0)
         except (UnicodeDecodeError, csv.Error):
             return None
@@ -208,32 +234,58 @@ def _article(row: dict, line_id: str, id_field: str, text_field: str, title_fiel
     return Article(id=rid or stable_id(text), text=text, title=safe_id(title) if isinstance(title, str) else None)
 
 
+def _lines(p: Path):
+    """(line number, text or None when the line is not valid in the file's encoding) of every non-blank line."""
+    encoding = _encoding(p)
+    if encoding == "utf-8-sig":
+        with p.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if raw.strip():
+                    try:  # a byte-order mark may open the file (and, after concatenation, any line)
+                        yield number, raw.decode("utf-8-sig")
+                    except UnicodeDecodeError:
+                        yield number, None
+        return
+    # UTF-16 / UTF-32: a line that does not decode (an odd byte, a lone surrogate) comes back with U+FFFD marks
+    with p.open(encoding=encoding, errors="replace", newline=None) as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, None if "\ufffd" in line else line
+
+
 def _jsonl(p: Path):
-    with p.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            line_id = f"{p.name}:{number}"
-            if not raw.strip():
-                continue
-            try:  # a byte-order mark may open the file (and, after concatenation, any line)
-                row = json.loads(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield line_id, RecordError("line is not valid UTF-8", record=line_id, code="not_utf8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield line_id, RecordError(f"invalid JSON ({exc.msg} at column {exc.colno})", record=line_id,
-                                           code="bad_json")
-                continue
-            if not isinstance(row, dict):
-                yield line_id, RecordError("a JSONL record must be an object", record=line_id, code="bad_json")
-                continue
-            yield line_id, row
+    encoding = _encoding(p).replace("-sig", "").upper()
+    for number, text in _lines(p):
+        line_id = f"{p.name}:{number}"
+        if text is None:
+            yield line_id, RecordError(f"line is not valid {encoding}", record=line_id, code="not_utf8")
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line_id, RecordError(f"invalid JSON ({exc.msg} at column {exc.colno})", record=line_id,
+                                       code="bad_json")
+            continue
+        if not isinstance(row, dict):
+            yield line_id, RecordError("a JSONL record must be an object", record=line_id, code="bad_json")
+            continue
+        yield line_id, row
 
 
 def _csv(p: Path, delimiter: str):
-    """Rows of a CSV/TSV file; a row the csv module cannot parse becomes an error record and reading goes on."""
+    """Rows of a CSV/TSV file (UTF-8, or UTF-16 / UTF-32 with a byte-order mark); a row the csv module cannot parse
+    becomes an error record and reading goes on. A header that names a column twice is refused: which one to read
+    would be a guess."""
+    encoding = _encoding(p)
     try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
+        with p.open(encoding=encoding, newline="") as fh:
             reader = csv.DictReader(fh, delimiter=delimiter)
+            names = reader.fieldnames or []
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:
+                where = [str(i + 1) for i, n in enumerate(names) if n == twice]
+                raise InputError(f"{p}: the header names column '{twice}' more than once (columns "
+                                 f"{', '.join(where)}): rename the others so the column to read is clear")
             while True:
                 line_id = f"{p.name}:{reader.line_num + 1}"
                 try:
@@ -245,7 +297,8 @@ def _csv(p: Path, delimiter: str):
                     continue
                 yield line_id, row
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"{p}: not valid UTF-8 (byte {exc.start}); {_CONVERT}") from None
+        name = encoding.replace("-sig", "").upper()
+        raise EncodingError(f"{p}: not valid {name} (byte {exc.start}); {_CONVERT}") from None
 
 
 def _readable(p: Path, what: str, load):

@@ -772,4 +772,71 @@ def test_a_record_over_the_time_limit_is_a_timeout_error(tmp_path, monkeypatch):
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in lines] == ["a", "slow", "c"] and stats.done == 2
     assert lines[1]["error"]["code"] == "timeout" and "input.max_seconds" in lines[1]["error"]["message"]
-    assert time.perf_counter() - start < 25  # 3 records x 3 s for the chunk, then 3 s for the slow one alone
+    assert time.perf_counter() - start < 25  # the slow one stopped at 3 s, not after its 30 s
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00bad", b"\xff\xfe" + GOOD_EN.encode("utf-8"),
+                                  b"\xfe\xff" + GOOD_ZH.encode("utf-8"), b"\xff\xfe\x00\x00" + b"abcdefgh"],
+                         ids=["nul_bad", "utf8_english", "utf8_chinese_be_mark", "utf32_mark"])
+def test_a_byte_order_mark_over_8_bit_text_is_refused_not_read_as_chinese(data, tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    for command in ("summarize", "clean"):
+        assert main([command, str(path)]) == 2
+        assert "byte-order mark" in one_line_error(capsys, "not_utf8")
+    out = tmp_path / "o.jsonl"
+    run_batch(tmp_path, out)  # a folder of .txt files: an error record, the run goes on
+    [row] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert row["error"]["code"] == "not_utf8"
+
+
+def test_real_utf16_and_utf32_text_and_tables_are_read_record_by_record(tmp_path):
+    path = tmp_path / "zh.txt"
+    path.write_bytes(GOOD_ZH.encode("utf-16"))
+    assert pipeline.summarize(pipeline.io.read_text_file(path)).source_lang == "zh"
+    records = [{"id": "a", "text": GOOD_EN}, {"id": "b", "text": GOOD_ZH}, {"id": "c", "text": GOOD_EN}]
+    for encoding in ("utf-16", "utf-32"):
+        jsonl = tmp_path / f"in-{encoding}.jsonl"
+        jsonl.write_bytes("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode(encoding))
+        tsv = tmp_path / f"in-{encoding}.tsv"  # Excel's "Unicode text"
+        tsv.write_bytes(("id\ttext\n" + "".join(f"{r['id']}\t{r['text']}\n" for r in records)).encode(encoding))
+        for src in (jsonl, tsv):
+            out = tmp_path / f"{src.name}.out.jsonl"
+            stats = run_batch(src, out)
+            rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+            assert (stats.done, stats.failed) == (3, 0) and [r["id"] for r in rows] == ["a", "b", "c"], src.name
+    broken = tmp_path / "broken.jsonl"  # a lone surrogate in the second of three UTF-16 lines
+    body = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+    broken.write_bytes("\ufeff".encode("utf-16-le") + body[0].encode("utf-16-le") + b"\x00\xd8"
+                       + body[1].encode("utf-16-le") + body[2].encode("utf-16-le"))
+    out = tmp_path / "broken.out.jsonl"
+    run_batch(broken, out)
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "broken.jsonl:2", "c"] and rows[1]["error"]["code"] == "not_utf8"
+
+
+def test_a_csv_header_that_names_a_column_twice_is_refused_once(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    src.write_text(f"id,text,text\na,{GOOD_EN},\nb,{GOOD_EN},\n", encoding="utf-8")
+    assert main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
+    message = one_line_error(capsys, "bad_input")
+    assert "column 'text' more than once (columns 2, 3)" in message and not (tmp_path / "o.jsonl").exists()
+
+
+def test_the_time_limit_is_each_records_own(tmp_path, monkeypatch):
+    # a record of 3.3 s fails a 2 s limit even in a chunk of fast records (the chunk's 3 x 2 s is not its budget)
+    _sabotage(monkeypatch, "slowish", lambda: time.sleep(3.3))
+    rows = [{"id": "a", "text": GOOD_EN}, {"id": "slow", "text": GOOD_EN + " This one is slowish."},
+            {"id": "c", "text": GOOD_EN.replace("Monday", "Friday")}]
+    out = tmp_path / "o.jsonl"
+    run_batch(_src(tmp_path, rows), out, {"input": {"max_seconds": 2}})
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x.get("error", {}).get("code") for x in lines] == [None, "timeout", None]
+
+
+@pytest.mark.parametrize("value", ["1e12", ".inf", "-1", "0"])
+def test_an_impossible_time_limit_is_a_config_error(value, tmp_path, capsys):
+    config = _config(tmp_path, f"input:\n  max_seconds: {value}\n")
+    src = _src(tmp_path, [{"id": "a", "text": GOOD_EN}])
+    assert main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), "--quiet", "--config", config]) == 2
+    assert "max_seconds" in one_line_error(capsys, "bad_config")

@@ -43,3 +43,16 @@ def test_bad_value_is_named(tmp_path):
 def test_missing_file():
     with pytest.raises(ConfigError, match="config file not found: nowhere.yaml"):
         load_config("nowhere.yaml")
+
+
+def test_a_home_folder_in_any_path_setting_is_expanded(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = load_config(overrides={"translate": {"en_zh": {"model": "~/models/opus", "cache_dir": "~/ct2"}},
+                                    "glossary": {"user_terms": "~/terms.yaml"}})
+    home = Path(tmp_path)
+    assert config.translate.en_zh.model == str(home / "models" / "opus")
+    assert config.translate.en_zh.cache_dir == str(home / "ct2") and config.glossary.user_terms == str(home / "terms.yaml")
+    assert load_config(overrides={"translate": {"en_zh": {"model": "Helsinki-NLP/opus-mt-en-zh"}}}).translate.en_zh.model \
+        == "Helsinki-NLP/opus-mt-en-zh"  # a hub id is left alone

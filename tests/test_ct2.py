@@ -190,3 +190,18 @@ def test_dynamic_int8_on_the_transformers_runtime_quantizes_linear_layers(tiny_b
 def test_length_settings_mean_what_they_mean_in_transformers(generation, tiny_bart):
     expected = new_tokens(tiny_bart, "seq2seq", generation, "transformers")
     assert new_tokens(tiny_bart, "seq2seq", generation, "ctranslate2") == expected
+
+
+@pytest.mark.parametrize("runtime", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize("model,kind", [("tiny_marian", "seq2seq"), ("tiny_causal", "causal")])
+def test_new_tokens_are_capped_at_the_positions_the_model_has(runtime, model, kind, request):
+    from pipeline.translate.model import ModelTranslator
+
+    folder = request.getfixturevalue(model)
+    positions = json.loads((folder / "config.json").read_text())["max_position_embeddings"]
+    forced = {"max_new_tokens": 2 * positions, "min_new_tokens": 2 * positions, "num_beams": 1}
+    spec = ModelSpec(model=str(folder), runtime=runtime, generation=forced,
+                     compute_type="float32" if runtime == "ctranslate2" else None)
+    texts, details = ModelTranslator(spec, kind, "en", "zh", protect=False).translate(["Shares rose 3 percent."])
+    capped = details["max_new_tokens_capped"]  # said in provenance; the model was asked for twice its positions
+    assert capped["asked"] == 2 * positions and 1 <= capped["used"] < positions and texts[0]

@@ -7,7 +7,7 @@ summary's details record input tokens, chunks and rounds."""
 from __future__ import annotations
 
 from ..config import ModelSpec, SummarizeConfig
-from ..generate import count_tokens, generate, input_limit, pack, prompt_details, render
+from ..generate import count_tokens, fit_new_tokens, generate, input_limit, pack, prompt_details, render
 from ..models import describe, load_model, runtime_details
 from ..schema import Document, Lang, Notice, Summary
 from ..lang import profile
@@ -49,11 +49,14 @@ class ModelSummarizer:
                 break
             chunks = {i: pack(current[i], fits, joiner) for i in todo}
             flat = [(i, c) for i in todo for c in chunks[i]]
-            outputs = generate(tokenizer, model, self.kind, [wrap(c) for _, c in flat], self.spec)
+            inputs = [wrap(c) for _, c in flat]
+            spec, capped = fit_new_tokens(tokenizer, model, self.kind, inputs, self.spec)
+            outputs = generate(tokenizer, model, self.kind, inputs, spec)
             partial: dict[int, list[str]] = {i: [] for i in todo}
             for (i, _), out in zip(flat, outputs):
                 partial[i].append(out)
             for i in todo:
+                details[i].update(capped)
                 details[i]["rounds"] = round_number
                 details[i]["chunks"] = details[i]["chunks"] or len(chunks[i])
                 if len(chunks[i]) == 1:
