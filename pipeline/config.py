@@ -71,9 +71,13 @@ def read_yaml(path: str | Path, what: str = "YAML file"):
     problem is a ConfigError naming the file."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
+        if path.is_dir():
+            raise ConfigError(f"{path}: {what} is a folder, not a file")
+        with path.open("rb") as fh:  # bounded: a device or a pipe (/dev/zero, /dev/stdin) has no size to check
+            raw = fh.read(MAX_YAML_BYTES + 1)
+        if len(raw) > MAX_YAML_BYTES:
             raise ConfigError(f"{path}: {what} is larger than {MAX_YAML_BYTES:,} bytes")
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
@@ -305,7 +309,7 @@ class Config(_Section):
 def resolve_config_path(name: str | Path) -> Path:
     """A path as given, or a bare name looked up in `configs/` ("hf-small" -> configs/hf-small.yaml)."""
     path = Path(name)
-    if path.is_file():
+    if path.exists():  # a folder or a device too: read_yaml says what is wrong with it
         return path
     candidates = [CONFIG_DIR / path.name, CONFIG_DIR / f"{path.name}.yaml"] if path.parent == Path(".") else []
     for candidate in candidates:

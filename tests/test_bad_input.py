@@ -840,3 +840,14 @@ def test_an_impossible_time_limit_is_a_config_error(value, tmp_path, capsys):
     src = _src(tmp_path, [{"id": "a", "text": GOOD_EN}])
     assert main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), "--quiet", "--config", config]) == 2
     assert "max_seconds" in one_line_error(capsys, "bad_config")
+
+
+def test_endless_files_are_read_only_up_to_their_limit(tmp_path, capsys):
+    path = _text_file(tmp_path, GOOD_EN)
+    assert main(["glossary", path, "--terms", "/dev/zero"]) == 2
+    assert "larger than" in one_line_error(capsys, "bad_config")
+    config = _config(tmp_path, "glossary:\n  user_terms: /dev/zero\n")
+    assert main(["summarize", path, "--config", config]) == 2
+    assert "larger than" in one_line_error(capsys, "bad_config")
+    assert main(["summarize", path, "--config", "/dev/zero"]) == 2
+    assert "larger than" in one_line_error(capsys, "bad_config")
