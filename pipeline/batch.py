@@ -8,6 +8,7 @@ and skips the records whose ids are already in the output. Bad records become er
 many processes (one pipeline per process); output order stays the input order."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -528,14 +529,18 @@ def encode(line: dict) -> bytes:
 
 def _write_line(fd: int, line: dict | Encoded, out: Path) -> str | None:
     """Write one whole line with one write call (retried for the rest if the kernel writes less); returns the
-    line's error code, None for a result."""
+    line's error code, None for a result. A write that fails part-way (a full disk) is cut back to the last whole
+    line, so readers of the file meanwhile never see half a record."""
     if isinstance(line, Encoded):
         data, code = line.data, line.code
     else:
         data, code = encode(line), line["error"]["code"] if "error" in line else None
+    start = os.fstat(fd).st_size
     try:
         while data:
             data = data[os.write(fd, data):]
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, start)
         raise IOFailure.of(out, exc, "cannot write the output") from None
     return code

@@ -323,6 +323,26 @@ def test_a_failed_write_leaves_valid_output_that_resumes(tmp_path, monkeypatch, 
     assert ids == [f"r{i}" for i in range(5)] + [f"z{i}" for i in range(5)]
 
 
+def test_a_write_that_fails_part_way_leaves_no_half_line(tmp_path, monkeypatch, capsys):
+    src = _src(tmp_path, [{"id": f"r{i}", "text": GOOD_EN} for i in range(4)])
+    out = tmp_path / "o.jsonl"
+    real_write, calls = os.write, []
+
+    def disk_fills(fd, data):  # the third record's line: half of it written, then the disk is full
+        calls.append(1)
+        if len(calls) == 3:
+            return real_write(fd, data[: len(data) // 2])
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr("pipeline.batch.os.write", disk_fills)
+    assert main(["batch", "--input", str(src), "--output", str(out), "--quiet"]) == 4
+    assert "No space left on device" in one_line_error(capsys, "io_error")
+    text = out.read_text(encoding="utf-8")
+    assert text.endswith("\n") and [json.loads(x)["id"] for x in text.splitlines()] == ["r0", "r1"]
+
+
 def test_unreadable_input_paths(tmp_path, capsys):
     assert main(["batch", "--input", str(tmp_path / "none.jsonl"), "--output", str(tmp_path / "o.jsonl")]) == 2
     one_line_error(capsys, "bad_input")
