@@ -63,6 +63,7 @@ class BilingualSummarizationPipeline(Pipeline):
     _load_image_processor = False
     _load_processor = False
     BUDGET = ("max_sentences", "ratio", "max_words", "max_chars")
+    CALL_SETTINGS = ("batch_size", "num_workers")  # taken by Pipeline.__call__ itself
 
     def __init__(self, model=None, *args, bisum_config: str | None = None, **kwargs):
         if isinstance(model, BisumModel):
@@ -85,8 +86,8 @@ class BilingualSummarizationPipeline(Pipeline):
         return {}, {"budget": kwargs} if kwargs else {}, {}
 
     def __call__(self, inputs, *args, **kwargs):
-        if isinstance(inputs, (list, tuple)) and not inputs:
-            self._sanitize_parameters(**kwargs)
+        if isinstance(inputs, (list, tuple)) and not inputs:  # the base class fails on nothing to iterate
+            self._sanitize_parameters(**{k: v for k, v in kwargs.items() if k not in self.CALL_SETTINGS})
             return []
         return super().__call__(inputs, *args, **kwargs)
 

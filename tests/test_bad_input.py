@@ -700,7 +700,9 @@ def test_stdin_limits_and_closed_stdin(limited, tmp_path):
 
 
 def test_hf_pipeline_calls(hf_pipe):
-    assert hf_pipe([]) == []
+    assert hf_pipe([]) == [] == hf_pipe([], batch_size=2) == hf_pipe((), num_workers=0, max_sentences=1)
+    with pytest.raises(TypeError, match="unknown parameter"):
+        hf_pipe([], batch_sise=2)
     one = hf_pipe(GOOD_EN, max_sentences=1)
     assert one["summary_en"].count(". ") == 0
     assert hf_pipe(GOOD_EN)["summary_en"].count(". ") == 2  # the config's budget again
