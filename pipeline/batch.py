@@ -26,7 +26,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
-from .io import RecordError, check_source, count_records, iter_records
+from .io import OUTPUT_COLUMNS, RecordError, check_source, count_records, iter_records
 from .models import available_cores
 from .ray_engine import RayOptions
 from .schema import Article, ErrorInfo, ErrorRecord
@@ -343,7 +343,7 @@ class ParquetShards:
     complete, so a killed run leaves whole shards; `--resume` reads their ids. Locked by `.bisum.lock`."""
 
     SHARD_ROWS = 1000
-    COLUMNS = ("id", "source_lang", "summary_en", "summary_zh", "error_code", "error_message", "record")
+    COLUMNS = OUTPUT_COLUMNS
 
     def __init__(self, folder: Path):
         try:

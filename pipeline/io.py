@@ -147,6 +147,9 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     if p.is_dir():
         if _is_saved_dataset(p):
             yield from iter_rows(_readable(p, "saved dataset", lambda: _load_dataset(p)))
+        elif _shards(p):
+            for shard in _shards(p):
+                yield from _parquet(shard, whole_records=True)
         else:
             yield from _txt_folder(p, id_field, text_field)
         return
@@ -190,14 +193,14 @@ def count_records(source) -> int | None:
         if p.is_dir():
             if _is_saved_dataset(p):
                 return len(_load_dataset(p))
+            if _shards(p):
+                return sum(_parquet_rows(shard) for shard in _shards(p))
             return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
         suffix = p.suffix.lower()
         if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not _starts_with(p, b"["):
             return sum(1 for _ in _lines(p))
         if suffix == ".parquet" and p.is_file():
-            import pyarrow.parquet as pq
-
-            return pq.ParquetFile(p).metadata.num_rows
+            return _parquet_rows(p)
     except Exception:  # noqa: BLE001 - unreadable: reading it says why, record by record or in one line
         return None
     if suffix in (".csv", ".tsv") and p.is_file():
@@ -334,7 +337,26 @@ def _json_array(p: Path):
                                                                        code="bad_json")
 
 
-def _parquet(p: Path):
+def _parquet_rows(p: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(p).metadata.num_rows
+
+
+def _shards(p: Path) -> list[Path]:
+    """The parquet files of a folder with no .txt file (`bisum batch --output-format parquet` writes such a
+    folder), in name order."""
+    names = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in (".txt", ".parquet"))
+    return [] if any(f.suffix.lower() == ".txt" for f in names) else names
+
+
+# the columns of `bisum batch --output-format parquet`; `record` is the whole output line as JSON
+OUTPUT_COLUMNS = ("id", "source_lang", "summary_en", "summary_zh", "error_code", "error_message", "record")
+
+
+def _parquet(p: Path, whole_records: bool = False):
+    """Rows of a parquet file; with `whole_records`, a shard of bisum's parquet output gives its records as the
+    JSONL output has them (read from its `record` column), so both outputs read alike."""
     import pyarrow.parquet as pq
 
     number = 0
@@ -343,15 +365,26 @@ def _parquet(p: Path):
         batch = _readable(p, "parquet file", lambda: next(batches, None))
         if batch is None:
             return
+        whole = whole_records and tuple(batch.schema.names) == OUTPUT_COLUMNS
         for row in batch.to_pylist():
             number += 1
-            yield f"{p.name}:row {number}", row
+            location = f"{p.name}:row {number}"
+            yield location, _record(row["record"], location) if whole else row
+
+
+def _record(line: str, location: str) -> dict | RecordError:
+    try:
+        row = json.loads(line)
+    except (TypeError, ValueError):
+        row = None
+    return row if isinstance(row, dict) else RecordError("the 'record' column is not a JSON object",
+                                                         record=location)
 
 
 def _txt_folder(p: Path, id_field: str, text_field: str):
     files = sorted(f for f in p.iterdir() if f.suffix.lower() == ".txt" and f.is_file())
     if not files:
-        raise InputError(f"{p}: folder has no .txt files and is not a saved dataset")
+        raise InputError(f"{p}: folder has no .txt or .parquet files and is not a saved dataset")
     for f in files:
         try:
             text = decode(f.read_bytes())

@@ -74,3 +74,29 @@ def test_an_input_inside_the_output_folder_is_refused_and_kept(source, tmp_path,
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "inside the --output folder" in err
     assert shard.read_bytes() == before  # nothing deleted, nothing appended
+
+
+def test_a_shard_folder_is_read_as_one_table(source, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ParquetShards, "SHARD_ROWS", 10)
+    main(["batch", "--input", str(source), "--output", str(tmp_path / "o.jsonl"), "--quiet"])
+    out = tmp_path / "shards"
+    main(["batch", "--input", str(source), "--output", str(out), "--output-format", "parquet", "--quiet"])
+    refs = [{"id": f"a{i}", "summary": "Banks lent more to small firms this year." if i % 2 else "银行贷款增长。"}
+            for i in range(25)]
+    ref = tmp_path / "ref.jsonl"
+    ref.write_text("".join(json.dumps(r) + "\n" for r in refs), encoding="utf-8")
+    capsys.readouterr()
+    scores = []
+    for pred in (tmp_path / "o.jsonl", out):  # the JSONL output and the shard folder score the same
+        assert main(["evaluate", "--pred", str(pred), "--ref", str(ref), "--format", "json", "--rounds", "10",
+                     "--lang", "en"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        for system in report["systems"]:
+            system.pop("name")
+        report["notes"] = [note.split(": ", 1)[-1] for note in report["notes"]]  # the system's name in front
+        scores.append(report)
+    assert scores[0] == scores[1] and scores[0]
+    assert main(["batch", "--input", str(out), "--output", str(tmp_path / "again.jsonl"), "--quiet"]) == 3
+    lines = (tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 25  # every shard row read, in order (no text column: each is an error record)
+    assert [json.loads(x)["id"] for x in lines] == [f"a{i}" for i in range(25)]
