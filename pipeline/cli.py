@@ -43,15 +43,25 @@ def cmd_summarize(args) -> int:
     return 0
 
 
+# (option, argparse dest) of each engine: --workers is the local engine's, the rest Ray's
+ENGINE_OPTIONS = (("--workers", "workers"), ("--ray-address", "ray_address"), ("--actors", "actors"),
+                  ("--cpus-per-actor", "cpus_per_actor"), ("--gpus-per-actor", "gpus_per_actor"))
+
+
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
     from .ray_engine import RayOptions
 
-    ray = RayOptions(address=args.ray_address, actors=args.actors, cpus_per_actor=args.cpus_per_actor,
-                     gpus_per_actor=args.gpus_per_actor) if args.engine == "ray" else None
+    given = {name: getattr(args, dest) is not None for name, dest in ENGINE_OPTIONS}
+    other = [name for name, set_ in given.items() if set_ and (name == "--workers") == (args.engine == "ray")]
+    if other:  # an option of the other engine would be ignored: say so rather than run differently than asked
+        hint = "use --actors for Ray" if args.engine == "ray" else "they are options of --engine ray"
+        raise UsageError(f"{', '.join(other)} with --engine {args.engine} would be ignored: {hint}")
+    ray = RayOptions(address=args.ray_address, actors=args.actors or 2, cpus_per_actor=args.cpus_per_actor or 1.0,
+                     gpus_per_actor=args.gpus_per_actor or 0.0) if args.engine == "ray" else None
     stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
-                      workers=args.workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
+                      workers=args.workers or 1, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
                       text_field=args.text_field, batch_size=args.batch_size, ray=ray,
                       output_format=args.output_format)
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
@@ -279,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "summary_en, summary_zh, error_code columns and the whole record as JSON")
     p.add_argument("--resume", action="store_true", help="keep the output's records and do only the rest")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
-    p.add_argument("--workers", type=_at_least_one, default=1, help="processes running the pipeline (default: 1)")
+    p.add_argument("--workers", type=_at_least_one, help="processes running the pipeline (default: 1)")
     p.add_argument("--limit", type=_at_least_one, help="only the first K input records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--id-column", "--id-field", dest="id_field", default="id",
@@ -292,9 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     ray.add_argument("--engine", choices=["local", "ray"], default="local")
     ray.add_argument("--ray-address", help="Ray cluster: auto, or ray://HOST:10001 (default: start a local Ray "
                                            "for the run)")
-    ray.add_argument("--actors", type=_at_least_one, default=2, help="Ray actors, one pipeline each (default: 2)")
-    ray.add_argument("--cpus-per-actor", type=_positive, default=1.0, help="CPUs per actor (default: 1)")
-    ray.add_argument("--gpus-per-actor", type=_not_negative, default=0.0, help="GPUs per actor (default: 0)")
+    ray.add_argument("--actors", type=_at_least_one, help="Ray actors, one pipeline each (default: 2)")
+    ray.add_argument("--cpus-per-actor", type=_positive, help="CPUs per actor (default: 1)")
+    ray.add_argument("--gpus-per-actor", type=_not_negative, help="GPUs per actor (default: 0)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("clean", help="remove machine-translation residue and show what changed",

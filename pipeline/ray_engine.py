@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from .config import Config
 from .errors import UsageError
 
-INSTALL = "pip install 'bisum[ray]' (or pip install 'ray[data]>=2.40,<3')"
+INSTALL = "pip install 'bisum[ray]' (or pip install 'ray[data,client]>=2.40,<3')"
+CONNECT_SECONDS = 10  # a cluster address that does not answer within this is an error, not a hang
 # Object store of a Ray started for the run: blocks of text in flight need little, and a store of Ray's default
 # size (30% of RAM) keeps every page it ever touched resident, so memory would grow with the input.
 LOCAL_OBJECT_STORE = 96 * 1024 * 1024  # Ray's minimum is 75 MB
@@ -58,6 +60,7 @@ def results(source, id_field: str, text_field: str, limit: int | None, done: tup
     started = not ray.is_initialized()
     quiet()
     if started:
+        reachable(options.address)
         try:
             local = {"object_store_memory": LOCAL_OBJECT_STORE} if options.address is None else {}
             ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
@@ -92,6 +95,29 @@ def results(source, id_field: str, text_field: str, limit: int | None, done: tup
     finally:
         if started:
             ray.shutdown()
+
+
+def reachable(address: str | None) -> None:
+    """A UsageError in one line, within CONNECT_SECONDS, when `address` ("HOST:PORT" of a cluster's head, or
+    "ray://HOST:PORT" of its client server) does not answer, or when the Ray client it needs is missing; ray.init
+    itself would wait for ever. None (a local Ray for the run) and "auto" need no probe."""
+    if address is None or address == "auto":
+        return
+    client = address.startswith("ray://")
+    if client:
+        try:
+            import grpc  # noqa: F401 - what the Ray client needs
+        except ImportError:
+            raise UsageError(f"--ray-address {address} needs the Ray client, which is not installed. How to fix: "
+                             f"{INSTALL}") from None
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray-address {address}: give auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        raise UsageError(f"cannot reach Ray at {address} within {CONNECT_SECONDS} s: "
+                         f"{exc.strerror or exc.__class__.__name__}") from None
 
 
 def _check_resources(cluster: dict, options: RayOptions) -> None:

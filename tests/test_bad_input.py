@@ -873,3 +873,15 @@ def test_endless_files_are_read_only_up_to_their_limit(tmp_path, capsys):
     assert "larger than" in one_line_error(capsys, "bad_config")
     assert main(["summarize", path, "--config", "/dev/zero"]) == 2
     assert "larger than" in one_line_error(capsys, "bad_config")
+
+
+@pytest.mark.parametrize("engine, options, named", [("ray", ["--workers", "2"], "--workers"),
+                                                    ("local", ["--actors", "3"], "--actors"),
+                                                    ("local", ["--ray-address", "auto", "--gpus-per-actor", "1"],
+                                                     "--ray-address, --gpus-per-actor")])
+def test_an_option_the_engine_would_ignore_is_refused(engine, options, named, tmp_path, capsys):
+    src = _src(tmp_path, [{"id": "a", "text": GOOD_EN}])
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", "--input", str(src), "--output", str(out), "--engine", engine, *options]) == 2
+    assert f"{named} with --engine {engine} would be ignored" in one_line_error(capsys, "bad_usage")
+    assert not out.exists()

@@ -178,3 +178,22 @@ def test_ray_turns_each_bad_record_into_the_local_engines_error_record(bad_runs,
     assert local["error"]["code"] == BAD_TEXTS[case][1]
     assert ray_run == local
     assert "summary_en" in bad_runs["ray"]["good"]
+
+
+@pytest.mark.parametrize("address, message", [("127.0.0.1:1", "cannot reach Ray at 127.0.0.1:1 within 10 s"),
+                                              ("ray://127.0.0.1:1", "cannot reach Ray at ray://127.0.0.1:1"),
+                                              ("nowhere", "give auto, HOST:PORT or ray://HOST:PORT")])
+def test_an_address_that_does_not_answer_is_one_line_not_a_hang(address, message, inputs, tmp_path, capsys):
+    src, _ = inputs
+    start = time.monotonic()
+    code = main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), *RAY, "--ray-address", address])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and message in err[0] and time.monotonic() - start < 60
+
+
+def test_the_ray_client_missing_is_named(inputs, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "grpc", None)
+    src, _ = inputs
+    code = main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), *RAY,
+                 "--ray-address", "ray://head:10001"])
+    assert code == 2 and "needs the Ray client" in capsys.readouterr().err
