@@ -9,6 +9,7 @@ many processes (one pipeline per process); output order stays the input order.""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -87,16 +88,31 @@ def _process(summarizer: BilingualSummarizer, articles: list[Article]) -> list[d
     return [_error_line(a.id, o) if isinstance(o, BaseException) else o.to_dict() for a, o in zip(articles, outcomes)]
 
 
+class _Expired(Exception):
+    """Raised into a thread whose record ran past input.max_seconds."""
+
+
 @contextmanager
 def _time_limit(seconds: float | None, record: str | None):
-    """Raise a timeout error in this (main) thread after `seconds`; no limit without SIGALRM or seconds."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    """Raise a timeout error in this thread after `seconds` (none without seconds). The main thread is told by
+    SIGALRM, which also ends a blocking call; any other thread (a Ray actor runs records in one) gets the error
+    raised into it by a timer, at its next Python instruction."""
+    if not seconds:
         yield
         return
-
-    def expire(signum, frame):
+    try:
+        with (_alarm if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+              else _async_raise)(seconds):
+            yield
+    except _Expired:
         raise BisumError(f"processing took longer than {seconds:g} s (setting input.max_seconds)", record=record,
-                         code="timeout")
+                         code="timeout") from None
+
+
+@contextmanager
+def _alarm(seconds: float):
+    def expire(signum, frame):
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -105,6 +121,27 @@ def _time_limit(seconds: float | None, record: str | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _async_raise(seconds: float):
+    target, lock, state = ctypes.c_ulong(threading.get_ident()), threading.Lock(), {"done": False}
+
+    def expire():
+        with lock:
+            if not state["done"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(_Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:  # a timer that fired as the record finished must not hit the code after it
+            state["done"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def _run_tasks(summarizer: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:

@@ -197,3 +197,15 @@ def test_the_ray_client_missing_is_named(inputs, tmp_path, monkeypatch, capsys):
     code = main(["batch", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), *RAY,
                  "--ray-address", "ray://head:10001"])
     assert code == 2 and "needs the Ray client" in capsys.readouterr().err
+
+
+def test_the_time_limit_holds_in_ray_actors_too(tmp_path):
+    text = " ".join(SENTENCES[i % 5].format(n=i) for i in range(3000))  # seconds of work, far past the limit
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "long", "text": text}) + "\n", encoding="utf-8")
+    config = tmp_path / "limited.yaml"
+    config.write_text("input:\n  max_seconds: 0.2\n  max_chars: 2000000\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", "--input", str(src), "--output", str(out), "--config", str(config), "--quiet", *RAY]) == 3
+    [line] = lines(out)
+    assert line["error"]["code"] == "timeout" and "input.max_seconds" in line["error"]["message"]
