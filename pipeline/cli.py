@@ -6,7 +6,9 @@ import csv
 import io as _io
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError, UsageError
@@ -368,9 +370,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted(signum, frame):
+    """The first Ctrl-C stops the command cleanly (KeyboardInterrupt); a second one during that quits at once,
+    without a traceback (output lines are whole: each is written with one call)."""
+    def again(signum, frame):
+        print("bisum: interrupted again: quitting now", file=sys.stderr, flush=True)
+        os._exit(EXIT_INTERRUPTED)
+
+    signal.signal(signal.SIGINT, again)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure is one line on stderr and an exit code from `errors.EXIT_CODES`."""
     args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _interrupted) if in_main else None
+    try:
+        return _run(args)
+    finally:  # after a Ctrl-C the second-press handler stays for the exit (the worker pool is shut down then)
+        if in_main and signal.getsignal(signal.SIGINT) is _interrupted:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except BisumError as exc:

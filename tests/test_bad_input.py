@@ -466,6 +466,28 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys, tmp_path):
     assert capsys.readouterr().err.strip() == "bisum: interrupted"
 
 
+def test_ctrl_c_twice_during_a_two_worker_batch_quits_at_once(tmp_path):
+    src = _src(tmp_path, [{"id": f"r{i}", "text": GOOD_EN.replace("Monday", f"day {i}")} for i in range(5000)])
+    out = tmp_path / "o.jsonl"
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", "--input", str(src), "--output", str(out),
+                            "--workers", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out.exists() and out.stat().st_size):  # the workers are at work
+        time.sleep(0.1)
+    run.send_signal(signal.SIGINT)
+    time.sleep(0.01)  # the second press lands while the first is being handled (it used to hang the run)
+    run.send_signal(signal.SIGINT)
+    try:
+        err = run.communicate(timeout=60)[1]
+    finally:
+        run.kill()
+    # 130; or, if the second press came after the run had ended and Python was exiting, killed by SIGINT, which a
+    # shell also reports as 130
+    assert run.returncode in (130, -signal.SIGINT) and "Traceback" not in err
+    assert err.strip().splitlines()[0] == "bisum: interrupted"
+    assert all(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())  # whole lines
+
+
 def test_damaged_tables_are_one_line_errors(tmp_path, capsys):
     parquet = tmp_path / "in.parquet"
     parquet.write_bytes(b"PAR1 this is not parquet PAR1")
