@@ -254,8 +254,8 @@ class TranslateConfig(_Section):
     # their target form; every number of the source must be in the output, else a warning.
     protect: bool = True
     # Checks run on every translated sentence (pipeline/translate/checks.py CHECKS); a sentence that fails one is
-    # translated again, up to `repair_attempts` more times (first without placeholders and, for LLMs, with the
-    # forms to keep in the prompt; then clause by clause), and the candidate that fails fewest checks is kept.
+    # translated again, up to `repair_attempts` more times (first with the other `protect` setting, then clause by
+    # clause with placeholders), and the candidate that fails fewest checks is kept.
     checks: list[Literal["figures", "untranslated", "terms", "entities"]] = ["figures", "untranslated", "terms",
                                                                            "entities"]
     repair_attempts: int = Field(2, ge=0, le=2)

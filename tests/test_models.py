@@ -306,19 +306,21 @@ def test_beam_search_without_reordering_the_cross_attention_cache_gives_the_same
     assert generate_ids(tokenizer, net, "seq2seq", texts, spec) == plain
 
 
-def test_retries_translate_without_placeholders_then_clause_by_clause(tiny_causal, monkeypatch):
+@pytest.mark.parametrize("protect", [False, True])
+def test_retries_switch_placeholders_then_go_clause_by_clause(protect, tiny_causal, monkeypatch):
     spec = {"model": str(tiny_causal), "generation": GEN}
-    config = load_config(overrides={"translate": {"backend": "causal", "en_zh": spec}})
+    config = load_config(overrides={"translate": {"backend": "causal", "protect": protect, "en_zh": spec}})
     translator = BilingualSummarizer(config).translate_stage.backend("en", "zh")
     seen = []
     monkeypatch.setattr(translate_model, "generate", lambda *a: seen.append(a[3]) or ["译文"] * len(a[3]))
     sentence = "Green loans reached 1.2 trillion yuan, CISA said."
-    texts, details = translator.translate([sentence], attempt=1)
-    # the second attempt: no placeholders; the prompt names what the translation must contain
-    [prompt] = seen[0]
-    assert "QZX" not in prompt and sentence in prompt and details["protected"] == 0
-    assert "must contain these exactly as written here: 绿色贷款; 1.2万亿元; CISA" in prompt
+    for attempt in (0, 1):  # as configured, then the other placeholder setting, each with its own prompt
+        texts, details = translator.translate([sentence], attempt=attempt)
+        [prompt] = seen[-1]
+        placeholders = protect == (attempt == 0)
+        assert ("QZX1 reached QZX2, CISA said." in prompt) == placeholders and (sentence in prompt) != placeholders
+        assert ("Keep placeholders" in prompt) == placeholders and details["protected"] == 2 * placeholders
     texts, details = translator.translate([sentence], attempt=2)
     # the third: clause by clause, with placeholders, joined back into one translation per sentence
-    assert len(seen[1]) == 2 and "QZX1 reached QZX2," in seen[1][0] and "CISA said." in seen[1][1]
+    assert len(seen[-1]) == 2 and "QZX1 reached QZX2," in seen[-1][0] and "CISA said." in seen[-1][1]
     assert texts == ["译文译文"] and details["pieces"] == 2 and details["sentences"] == 1

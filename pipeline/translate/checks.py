@@ -42,13 +42,6 @@ def _inside(spans: list[tuple[int, int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e, _ in spans)
 
 
-def kept_names(source: str, source_lang: str) -> list[str]:
-    """Latin names of the source that a translation keeps as written (every Latin word of Chinese text; acronyms
-    and names such as iPhone of English text), in order."""
-    pattern = _LATIN_WORD if source_lang == "zh" else _KEPT_NAME
-    return list(dict.fromkeys(m.group() for m in pattern.finditer(source) if m.group() not in _NOT_NAMES))
-
-
 def figures(source: str, output: str, source_lang: str, target_lang: str, detector) -> dict[str, list[str]]:
     """Every figure of the source is in the translation and none is added, unit-aware (pipeline/figures.py)."""
     found = compare(source, output)

@@ -7,7 +7,6 @@ from ..generate import clauses, count_tokens, fit_new_tokens, generate, input_li
 from ..glossary.detect import TermDetector
 from ..models import describe, load_model, runtime_details
 from ..lang import profile
-from .checks import kept_names
 from .protect import has_placeholder, protect, restore
 
 
@@ -26,9 +25,9 @@ class ModelTranslator:
         """Translate sentences (batched by length, returned in input order). Sentences longer than the model
         accepts are split at clause boundaries, never truncated; `details` records what was done. Placeholders
         (`protect`) pass amounts and glossary terms through; text without one gets an LLM's plain prompt
-        (translate_xx_yy_plain). `attempt` > 0 is a retry of sentences that failed a check: 1 is an LLM's
-        prompt naming the figures, terms and names to keep, without placeholders (another model: the other
-        placeholder setting), 2 translates clause by clause with placeholders."""
+        (translate_xx_yy_plain). `attempt` > 0 is a retry of sentences that failed a check: 1 uses the other
+        placeholder setting (the offline LLM, plain first, then gets its amounts and terms as placeholders), 2
+        translates clause by clause with placeholders."""
         tokenizer, model = load_model(self.spec, self.kind)
         if self.spec.src_lang:
             tokenizer.src_lang = self.spec.src_lang
@@ -39,38 +38,32 @@ class ModelTranslator:
         task = f"translate_{self.source}_{self.target}"
         marker = f"{spec.target_prefix} " if spec.target_prefix else ""
         limit = input_limit(tokenizer, model, spec)
-        hinted = attempt == 1 and self.kind == "causal"
-        # placeholders: as configured first; a retry does the other (an LLM: none, with hints), then clause by clause
-        placeholders = {0: self.protect, 1: not self.protect and not hinted, 2: True}[attempt]
-        named = {name: spec.model_copy(update={"prompt": name})
-                 for name in (f"{task}_checked", task, f"{task}_plain", spec.prompt) if name}
+        # placeholders: as configured first; a retry does the other, then clause by clause with placeholders
+        placeholders = {0: self.protect, 1: not self.protect, 2: True}[attempt]
+        named = {name: spec.model_copy(update={"prompt": name}) for name in (task, f"{task}_plain", spec.prompt) if name}
 
         def prompt_name(text: str) -> str:
             # the placeholder prompt only for text that has one: told of "QZX1", a model may write one
-            return f"{task}_checked" if hinted else spec.prompt or (task if has_placeholder(text) else f"{task}_plain")
+            return spec.prompt or (task if has_placeholder(text) else f"{task}_plain")
 
-        def prompt(text: str, keep: str) -> str:
-            fields = {"keep": keep} if hinted else {}
-            return render(tokenizer, named[prompt_name(text)], self.kind, task, marker + text, **fields)
+        def prompt(text: str) -> str:
+            return render(tokenizer, named[prompt_name(text)], self.kind, task, marker + text)
 
         def fits(text: str) -> bool:
-            return count_tokens(tokenizer, prompt(text, "")) <= limit
+            return count_tokens(tokenizer, prompt(text)) <= limit
 
-        protected = [protect(s, self.source, self.detector, self.target) if placeholders or hinted else None
-                     for s in sentences]
-        pieces: list[tuple[int, str, str]] = []
+        protected = [protect(s, self.source, self.detector, self.target) if placeholders else None for s in sentences]
+        pieces: list[tuple[int, str]] = []
         for i, sent in enumerate(sentences):
-            keep = "; ".join(dict.fromkeys([*protected[i].slots.values(), *kept_names(sent, self.source)])) \
-                if hinted else ""
             text = protected[i].text if placeholders else sent
             parts = clauses(text) if attempt == 2 else [text]
-            pieces += [(i, p, keep) for part in parts for p in split_to_fit(part, fits)]
-        inputs = [prompt(p, keep or "-") for _, p, keep in pieces]
+            pieces += [(i, p) for part in parts for p in split_to_fit(part, fits)]
+        inputs = [prompt(p) for _, p in pieces]
         spec, capped = fit_new_tokens(tokenizer, model, self.kind, inputs, spec)
         outputs = generate(tokenizer, model, self.kind, inputs, spec)
         joiner = profile(self.target).joiner
         joined: list[list[str]] = [[] for _ in sentences]
-        for (i, _, _), text in zip(pieces, outputs):
+        for (i, _), text in zip(pieces, outputs):
             joined[i].append(text)
         texts, dropped = [], 0
         for i, parts in enumerate(joined):
@@ -84,6 +77,6 @@ class ModelTranslator:
                    "placeholders_dropped": dropped, "generation": spec.generation, **capped,
                    **runtime_details(spec, model)}
         if self.kind == "causal" and pieces:  # the prompt templates used, for provenance
-            used = sorted({prompt_name(p) for _, p, _ in pieces})
+            used = sorted({prompt_name(p) for _, p in pieces})
             details["prompt"] = used[0] if len(used) == 1 else used
         return texts, details
