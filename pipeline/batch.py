@@ -572,12 +572,12 @@ def _write_line(fd: int, line: dict | Encoded, out: Path) -> str | None:
         data, code = line.data, line.code
     else:
         data, code = encode(line), line["error"]["code"] if "error" in line else None
-    start = os.fstat(fd).st_size
+    size = len(data)
     try:
         while data:
             data = data[os.write(fd, data):]
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, start)
+        with contextlib.suppress(OSError):  # the file is locked: only this line's bytes came after its last line
+            os.ftruncate(fd, os.fstat(fd).st_size - (size - len(data)))
         raise IOFailure.of(out, exc, "cannot write the output") from None
     return code

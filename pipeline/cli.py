@@ -45,7 +45,8 @@ def cmd_summarize(args) -> int:
     return 0
 
 
-# (option, argparse dest) of each engine: --workers is the local engine's, the rest Ray's
+# (option, argparse dest) of each engine: --workers is the local engine's, the rest Ray's (RayOptions fields, with
+# "address" for --ray-address); an option not given keeps its default there
 ENGINE_OPTIONS = (("--workers", "workers"), ("--ray-address", "ray_address"), ("--actors", "actors"),
                   ("--cpus-per-actor", "cpus_per_actor"), ("--gpus-per-actor", "gpus_per_actor"))
 
@@ -55,15 +56,15 @@ def cmd_batch(args) -> int:
 
     from .ray_engine import RayOptions
 
-    given = {name: getattr(args, dest) is not None for name, dest in ENGINE_OPTIONS}
-    other = [name for name, set_ in given.items() if set_ and (name == "--workers") == (args.engine == "ray")]
+    given = {dest: getattr(args, dest) for _, dest in ENGINE_OPTIONS if getattr(args, dest) is not None}
+    other = [name for name, dest in ENGINE_OPTIONS if dest in given and (dest == "workers") == (args.engine == "ray")]
     if other:  # an option of the other engine would be ignored: say so rather than run differently than asked
         hint = "use --actors for Ray" if args.engine == "ray" else "they are options of --engine ray"
         raise UsageError(f"{', '.join(other)} with --engine {args.engine} would be ignored: {hint}")
-    ray = RayOptions(address=args.ray_address, actors=args.actors or 2, cpus_per_actor=args.cpus_per_actor or 1.0,
-                     gpus_per_actor=args.gpus_per_actor or 0.0) if args.engine == "ray" else None
+    workers = given.pop("workers", 1)
+    ray = RayOptions(address=given.pop("ray_address", None), **given) if args.engine == "ray" else None
     stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
-                      workers=args.workers or 1, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
+                      workers=workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
                       text_field=args.text_field, batch_size=args.batch_size, ray=ray,
                       output_format=args.output_format)
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))

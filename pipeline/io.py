@@ -147,8 +147,8 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     if p.is_dir():
         if _is_saved_dataset(p):
             yield from iter_rows(_readable(p, "saved dataset", lambda: _load_dataset(p)))
-        elif _shards(p):
-            for shard in _shards(p):
+        elif shards := _shards(p):
+            for shard in shards:
                 yield from _parquet(shard, whole_records=True)
         else:
             yield from _txt_folder(p, id_field, text_field)
@@ -193,8 +193,8 @@ def count_records(source) -> int | None:
         if p.is_dir():
             if _is_saved_dataset(p):
                 return len(_load_dataset(p))
-            if _shards(p):
-                return sum(_parquet_rows(shard) for shard in _shards(p))
+            if shards := _shards(p):
+                return sum(_parquet_rows(shard) for shard in shards)
             return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
         suffix = p.suffix.lower()
         if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not _starts_with(p, b"["):
