@@ -20,6 +20,22 @@ _CURRENCIES = {
     "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "renminbi": "CNY", "元": "CNY", "人民币": "CNY",
     "yen": "JPY", "jpy": "JPY", "日元": "JPY",
 }
+_LATIN_CURRENCY = sorted((w for w in _CURRENCIES if w.isalpha() and w.isascii()), key=len, reverse=True)
+_HAN_CURRENCY = sorted((w for w in _CURRENCIES if w.isalpha() and not w.isascii()), key=len, reverse=True)
+_CURRENCY_WORD = regex.compile(r"US\$|HK\$|[$£€¥]|(?<![\p{Latin}])(?:" + "|".join(_LATIN_CURRENCY)
+                               + r")(?![\p{Latin}])|" + "|".join(_HAN_CURRENCY), regex.IGNORECASE)
+
+
+def currency(word: str) -> str | None:
+    """The ISO code of a currency word or symbol (美元, dollars, HK$), None for anything else."""
+    return _CURRENCIES.get(word.strip().lower())
+
+
+def currencies(text: str) -> set[str]:
+    """ISO codes of the currencies that `text` names, by word, symbol or code (US$, 美元, RMB, euros)."""
+    return {_CURRENCIES[m.group().lower()] for m in _CURRENCY_WORD.finditer(text)}
+
+
 _PERCENT = {"%", "％", "per cent", "percent"}
 _PERCENTAGE_POINTS = {"percentage point", "percentage points", "个百分点", "百分点"}
 _BASIS_POINTS = {"basis point", "basis points", "bp", "bps", "个基点", "基点"}
@@ -46,6 +62,8 @@ _ZH = regex.compile(
 _ZH_ROUND = regex.compile(r"(?<=[上过破超逾近])(?P<scale>万亿|千亿|百亿|亿|万|千)(?P<unit>元|美元)?")
 # A bare Chinese numeral is a figure before a measure word (三家 three firms, 八个省份); 一些 or 十分 are words.
 _ZH_MEASURE = regex.compile(r"\s?(?:多|余)?[个家名位人只件项次倍条艘架辆座所户股吨天周月日岁届期部口款米亩斤克升台套张份篇轮批层场]")
+# 一 after a determiner is "the" or "a": 这一年 (this year), 新的一年 (the new year), 同一天 (the same day).
+_ZH_DETERMINER = regex.compile(r"(?:这|那|每|同|另|某|新的?|上|下)$")
 # Decades: 80后 and 70、80年代 are the 1980s and the 1970s.
 _ZH_DECADE = regex.compile(r"(?<![\d.])(?P<num>\d0)(?=(?:[、和至到-]\d0)*(?:年代|后))")
 _ZH_MONTH = regex.compile(r"(?<![\d.])(?P<num>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?!亮|球|饼)")
@@ -77,6 +95,22 @@ _EN_WORDS = regex.compile(
 )
 
 
+# "half a billion dollars" is 0.5 billion.
+_EN_HALF = regex.compile(r"(?<![\p{L}])half\s+an?\s+(?P<scale>trillion|billion|million|thousand)"
+                         r"(?:\s+(?P<cur>yuan|dollars?|pounds?|euros?|yen))?(?![\p{L}])", regex.IGNORECASE)
+# Fractions: 2/3, 三分之二, "two-thirds", "a third of" (a fraction word not hyphenated counts before "of": "a quarter"
+# is also three months, and "the first three quarters of 2017" nine months).
+_FRACTION_DIGITS = regex.compile(r"(?<![\d/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])")
+_ZH_FRACTION = regex.compile(r"(?P<b>\d{1,2}|[一二两三四五六七八九十]+)分之(?P<a>\d{1,2}|[一二两三四五六七八九十]+)")
+_EN_DENOMINATORS = {w: d for d, forms in enumerate(
+    ["", "", "half halves", "third thirds", "quarter quarters", "fifth fifths", "sixth sixths", "seventh sevenths",
+     "eighth eighths", "ninth ninths", "tenth tenths"]) for w in forms.split()}
+_EN_FRACTION = regex.compile(
+    r"(?<![\p{L}-])(?<!(?:first|last|past|next|previous|recent|consecutive)\s+)(?P<a>one|a|two|three|four|five|six|seven|eight|nine)(?:-(?P<b>"
+    + "|".join(_EN_DENOMINATORS) + r")|\s(?P<b>" + "|".join(_EN_DENOMINATORS) + r")(?=\s+of\b))(?![\p{L}])",
+    regex.IGNORECASE)
+
+
 # A cheap mark of a figure written with digits (an amount, percentage or year), for counting per sentence where
 # `extract`'s full parse is not needed (the extractive summarizer's figures feature, hot on every sentence).
 FIGURE_MARK = regex.compile(r"(?<![\p{Latin}\d])[$£€¥]?\d[\d,.]*\s*(?:%|bn|billion|million|m\b|亿|万)?")
@@ -87,7 +121,7 @@ class Quantity:
     """One number found in a text: its value in base units, kind, currency and where it was found."""
 
     value: float
-    kind: str            # "percent", "pp" (percentage points), "bp", "year", "month" (1-12) or "number"
+    kind: str            # "percent", "pp" (percentage points), "bp", "year", "month" (1-12), "fraction" or "number"
     currency: str | None
     text: str
     start: int
@@ -174,6 +208,7 @@ def extract(text: str) -> list[Quantity]:
     def free(start: int, end: int) -> bool:
         return not any(q.start < end and start < q.end for q in found)
 
+    found += _fractions(text)
     for match in _ZH_MONTH.finditer(text):
         raw = match.group("num")
         value = _zh_numeral(raw) if raw[0] in _ZH_NUMERAL else float(raw)
@@ -201,6 +236,10 @@ def extract(text: str) -> list[Quantity]:
         if raw[0] in _ZH_NUMERAL and not (match.group("pct") or match.group("scale") or unit
                                           or (raw != "一" and _ZH_MEASURE.match(text, match.end("num")))):
             continue  # a bare Chinese numeral such as 一 in 一些 or 一家 (a, one) is a word, not a figure
+        if raw[0] in "十百千" and match.start() > 0 and text[match.start() - 1] in "数几":
+            continue  # 数十亿 (billions), 几百万 (millions): no figure
+        if raw == "一" and _ZH_DETERMINER.search(text, 0, match.start()):
+            continue  # 这一年, 新的一年, 同一天: "this year", "the new year", "the same day"
         kind = _kind(unit, base, bool(match.group("scale")), raw)
         step = 0.5 * 10 ** -_decimals(raw) * scale if raw[0] not in _ZH_NUMERAL else 0.5 * scale
         found.append(Quantity(base * scale, kind, currency, match.group().strip(), match.start(), match.end(), step,
@@ -231,7 +270,34 @@ def extract(text: str) -> list[Quantity]:
         currency = _CURRENCIES.get((match.group("cur") or "").lower())
         found.append(Quantity(value * scale, kind, currency, match.group(), match.start(), match.end(), 0.5 * scale,
                               scale))
+    for match in _EN_HALF.finditer(text):
+        if free(match.start(), match.end()):
+            scale = _EN_SCALES[match.group("scale").lower()]
+            found.append(Quantity(0.5 * scale, "number", _CURRENCIES.get((match.group("cur") or "").lower()),
+                                  match.group(), match.start(), match.end(), 0.05 * scale, scale))
     return _join_ranges(text, sorted(found, key=lambda q: q.start))
+
+
+def _fractions(text: str) -> list[Quantity]:
+    """Proper fractions in digits, Chinese or English words: 2/3 = 三分之二 = two-thirds."""
+    found = []
+    for pattern in (_FRACTION_DIGITS, _ZH_FRACTION, _EN_FRACTION):
+        for match in pattern.finditer(text):
+            a, b = (_fraction_part(match.group(g)) for g in ("a", "b"))
+            if a and b and a < b <= 12:
+                found.append(Quantity(a / b, "fraction", None, match.group(), match.start(), match.end(), 1e-3))
+    return found
+
+
+def _fraction_part(word: str) -> float | None:
+    word = word.lower()
+    if word.isdigit():
+        return float(word)
+    if word in _EN_DENOMINATORS:
+        return float(_EN_DENOMINATORS[word])
+    if word in ("a", "one"):
+        return 1.0
+    return float(_EN_UNITS[word]) if word in _EN_UNITS else _zh_numeral(word)
 
 
 def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
@@ -273,6 +339,7 @@ _COUNT_WORD = regex.compile(r"(?<![\p{L}])(?:" + "|".join([*_ORDINALS, *_MULTIPL
                             regex.IGNORECASE)
 _ZH_RUN = regex.compile(rf"[{_ZH_NUMERAL}]+(?:点[{_ZH_NUMERAL}]+)?")
 _DIGITS = regex.compile(_NUMBER)
+_DECADES = regex.compile(rf"(?<![\p{{L}}])(\d+|{_WORD})\s+decades(?![\p{{L}}])", regex.IGNORECASE)
 
 
 def mentions(text: str) -> set[float]:
@@ -293,6 +360,10 @@ def mentions(text: str) -> set[float]:
         if value is not None:
             found.add(value)
     found.update(float(_month_number(m.group("name"))) for m in _EN_MONTH.finditer(text))
+    for m in _DECADES.finditer(text):  # "four decades": 40 years
+        value = float(m.group(1)) if m.group(1).isdigit() else _word_number(m.group(1))
+        if value is not None:
+            found.add(10 * value)
     return found
 
 
@@ -307,8 +378,21 @@ class FigureCheck:
     output_figures: int
 
 
-def _stated(q: Quantity, others: list[Quantity], numbers: set[float]) -> bool:
+# Words that state a figure without digits: "half" is 50%, and "year-on-year" states the year a comparison is with
+# (比2016年增长 = "up ... year-on-year").
+_CUES = {"half": regex.compile(r"(?<![\p{L}])half(?![\p{L}])|半数|一半|过半|减半", regex.IGNORECASE),
+         "year_on_year": regex.compile(r"year[-\s]on[-\s]year|(?<![\p{L}])(?:y-o-y|yoy)(?![\p{L}])|from a year "
+                                       r"(?:earlier|ago|before)|同比", regex.IGNORECASE)}
+_COMPARED = regex.compile(r"(?:比|较|相比|from|over|compared\s+(?:with|to)|than)\s*$", regex.IGNORECASE)
+
+
+def _stated(q: Quantity, text: str, others: list[Quantity], numbers: set[float], cues: set[str]) -> bool:
+    """Whether the other side (its quantities, the plain numbers it mentions, its cue words) states `q` of `text`."""
     if any(q.supported_by(o) for o in others) or any(o.supported_by(q) for o in others):
+        return True
+    if q.kind == "percent" and q.value == 50 and "half" in cues:
+        return True
+    if q.kind == "year" and "year_on_year" in cues and _COMPARED.search(text[max(0, q.start - 14):q.start]):
         return True
     # a plain count or a month may be written in words on the other side ("six consecutive years")
     return q.kind in ("number", "month") and q.scale == 1.0 and q.value in numbers
@@ -317,8 +401,9 @@ def _stated(q: Quantity, others: list[Quantity], numbers: set[float]) -> bool:
 def compare(source: str, output: str) -> FigureCheck:
     """Unit-aware comparison of the figures of `source` and of its translation `output` (either language)."""
     theirs, ours = extract(source), extract(output)
-    missing = [q.text for q in theirs if not _stated(q, ours, mentions(output))]
-    added = [q.text for q in ours if not _stated(q, theirs, mentions(source))]
+    cues = {side: {name for name, cue in _CUES.items() if cue.search(side)} for side in (source, output)}
+    missing = [q.text for q in theirs if not _stated(q, source, ours, mentions(output), cues[output])]
+    added = [q.text for q in ours if not _stated(q, output, theirs, mentions(source), cues[source])]
     return FigureCheck(list(dict.fromkeys(missing)), list(dict.fromkeys(added)), len(theirs), len(ours))
 
 

@@ -27,6 +27,15 @@ DETECTOR = detector_for(None)
     ("Three banks cut rates.", "三家银行下调了利率。"),
     ("分别上升1.1个和0.2个百分点。", "They rose 1.1 and 0.2 percentage points respectively."),
     ("The market may exceed 1 trillion yuan.", "市场规模有望破万亿元。"),
+    ("约三分之二的贷款是消费贷款。", "About two-thirds of the loans are consumer loans."),
+    ("About 2/3 of the loans are consumer loans.", "约三分之二的贷款是消费贷款。"),
+    ("A third of the funds went abroad.", "三分之一的资金流向海外。"),
+    ("该集团估值5亿多美元。", "The group is valued at more than half a billion dollars."),
+    ("该家族40年前创立了公司。", "The family founded the firm four decades ago."),
+    ("这将节省数十亿美元。", "This will save billions of dollars."),
+    ("半数以上的企业实现盈利。", "More than 50% of the firms made a profit."),
+    ("出口比2016年增长8%。", "Exports rose 8% year-on-year."),
+    ("新的一年里，银行将推出更多产品。", "In the new year, banks will launch more products."),
 ])
 def test_figures_rendered_in_the_other_language_pass(source, output):
     found = compare(source, output)
@@ -41,6 +50,11 @@ def test_figures_rendered_in_the_other_language_pass(source, output):
     ("The deal is worth $9 billion.", "该交易价值9亿美元。", ["$9 billion"], ["9亿美元"]),
     ("The deal closed on Jan. 15.", "该交易于1月1日完成。", ["15"], []),
     ("Sales rose 5%.", "2023年销售额增长5%。", [], ["2023年"]),
+    ("约三分之二的贷款是消费贷款。", "About three-quarters of the loans are consumer loans.", ["三分之二"],
+     ["three-quarters"]),
+    ("Output grew in the first three quarters of 2023.", "前三季度产量增长。", ["2023"], []),  # no fraction there
+    ("出口比2016年增长8%。", "Exports rose 8%.", ["2016年"], []),  # the year a comparison is with needs a word
+    ("半数以上的企业实现盈利。", "More than 40% of the firms made a profit.", [], ["40%"]),
 ])
 def test_changed_dropped_and_invented_figures_are_found(source, output, missing, added):
     found = compare(source, output)
@@ -100,6 +114,21 @@ def test_glossary_terms_need_their_form_or_its_head_word():
         {"term_not_rendered": []}
     assert terms("牛肉每磅卖到150美元。", "Beef sells for US$150 a pound.", "zh", "en", DETECTOR) == \
         {"term_not_rendered": []}
+
+
+@pytest.mark.parametrize("source, output, src, tgt", [
+    ("该集团宣布收购一家银行。", "The group announced it would acquire a bank.", "zh", "en"),  # stem: acqui-
+    ("监管部门加强反洗钱工作。", "Regulators stepped up anti-money laundry work.", "zh", "en"),
+    ("美元走弱。", "The US$ weakened.", "zh", "en"),  # the same currency by symbol
+    ("Tariffs on imports and exports were cut.", "进出口关税下调。", "en", "zh"),  # 进口 inside 进出口
+])
+def test_looser_renderings_of_a_term_pass(source, output, src, tgt):
+    assert terms(source, output, src, tgt, DETECTOR) == {"term_not_rendered": []}
+
+
+def test_a_rendering_missing_a_content_word_is_still_flagged():
+    found = terms("该集团宣布收购一家银行。", "The group announced it would buy a bank.", "zh", "en", DETECTOR)
+    assert found == {"term_not_rendered": ["glossary term '收购' is not rendered as 'acquisition'"]}
 
 
 def test_failures_keep_only_failing_codes_of_the_named_checks():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import regex
 
-from ..figures import extract
+from ..figures import currencies, currency, extract
 from ..lang import profile
 from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
@@ -105,13 +105,33 @@ def _cuts_run(text: str, start: int, end: int) -> bool:
     return (start > 0 and cut(text[start - 1], text[start])) or (end < len(text) and cut(text[end - 1], text[end]))
 
 
-def _head_rendered(form: str, translation: str, lang: Lang) -> bool:
-    """The head of a term form is in the translation: its last English word (without an ending: rate, rates) or
-    its last two Chinese characters."""
+_FUNCTION_WORDS = {"a", "an", "and", "of", "the", "for", "in", "on", "to"}
+
+
+def _stem(word: str) -> str:
+    """A word's first letters, enough to match its other forms: acqui- (acquisition, acquire), list- (listed)."""
+    return word if len(word) <= 4 else word[:max(4, min(5, len(word) - 3))]
+
+
+def _rendered(term: Term, translation: str, lang: Lang) -> bool:
+    """A looser rendering of `term` than its glossary form, as human translators write it: in English every
+    content word of one of its forms, each by its stem (acquire for acquisition, WeChat payment for WeChat Pay,
+    listed baijiu companies for listed company), its head word alone (rates for interest rate), or the same
+    currency by symbol or code (US$ for US dollar); in Chinese the characters of its form in order within two
+    more characters (进出口 holds 进口, 国内消费需求 内需) or its last two characters (增长 for 经济增长)."""
     if lang == "zh":
-        return len(form) >= 4 and form[-2:] in translation
-    head = regex.sub(r"(?:s|es|ing|ed)$", "", form.split()[-1].lower()) if " " in form else ""
-    return len(head) >= 4 and bool(regex.search(rf"(?<![\p{{L}}]){regex.escape(head)}", translation.lower()))
+        return any(regex.search(".{0,2}".join(map(regex.escape, form)), translation)
+                   or (len(form) >= 4 and form[-2:] in translation) for form in (term.zh, *term.aliases_zh))
+    code = currency(term.zh)
+    if code is not None and code in currencies(translation):
+        return True
+    words = {m.group().lower() for m in regex.finditer(r"\p{L}+", translation)}
+    for form in (term.en, *term.aliases_en):
+        stems = [_stem(w.lower()) for w in regex.findall(r"\p{L}+", form) if w.lower() not in _FUNCTION_WORDS]
+        if stems and all(any(w.startswith(s) for w in words) for s in stems):
+            return True
+    head = regex.sub(r"(?:s|es|ing|ed)$", "", term.en.split()[-1].lower()) if " " in term.en else ""
+    return len(head) >= 4 and any(w.startswith(head) for w in words)
 
 
 def _key(text: str) -> str:
@@ -333,9 +353,8 @@ class TermDetector:
 
     def missing_renderings(self, source: str, source_lang: Lang, translation: str, target_lang: Lang) -> list[str]:
         """Terms of `source` whose glossary form in the target language is absent from `translation`. A currency
-        word inside or right after an amount (150美元, 2.8亿元人民币) is left to the figures check; a Chinese form counts inside a
-        longer word (关税 in 进出口关税), and a rendering that keeps the term's head word (rates for interest rate,
-        增长 for 经济增长) is a synonym, not a miss."""
+        word inside or right after an amount (150美元, 2.8亿元人民币) is left to the figures check, and a looser
+        rendering (`_rendered`: acquire for acquisition, 进出口 for 进口) is a synonym, not a miss."""
         # a translation of finance is finance: no context needed; a discouraged variant ("reloans") is no rendering
         present = {idx for _, _, idx, variant in self.find_forms(translation, target_lang, context=False) if not variant}
         amounts = [(q.start, q.end) for q in extract(source) if q.currency]
@@ -344,9 +363,7 @@ class TermDetector:
             term = self.terms[idx]
             if idx in present or any(s <= start and (end <= e or start == e) for s, e in amounts):
                 continue
-            if target_lang == "zh" and any(form in translation for form in (term.zh, *term.aliases_zh)):
-                continue
-            if _head_rendered(profile(target_lang).term_form(term), translation, target_lang):
+            if _rendered(term, translation, target_lang):
                 continue
             src, want = profile(source_lang).term_form(term), profile(target_lang).term_form(term)
             message = f"glossary term '{src}' is not rendered as '{want}'"
