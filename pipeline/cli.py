@@ -111,11 +111,12 @@ def cmd_glossary(args) -> int:
     elif args.format == "csv":
         buf = _io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces", "status"])
+        writer.writerow(["term_en", "term_zh", "category", "count", "articles", "surfaces", "status", "definition_en",
+                         "definition_zh"])
         rows = [[r["term_en"], r["term_zh"], r["category"], r["count"], ";".join(r["articles"]), ";".join(r["surfaces"]),
-                 "glossary"] for r in terms]
+                 "glossary", r["definition_en"], r["definition_zh"]] for r in terms]
         rows += [[c["term"] if c["lang"] == code else "" for code in OUTPUT_LANGS]  # its own language's column
-                 + ["", c["count"], ";".join(c["articles"]), c["term"], c["status"]] for c in candidates]
+                 + ["", c["count"], ";".join(c["articles"]), c["term"], c["status"], "", ""] for c in candidates]
         writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
         sys.stdout.write(buf.getvalue())
     else:
@@ -127,10 +128,12 @@ def cmd_glossary(args) -> int:
         def row(values) -> str:
             return sep.join(cell(str(v)) for v in values)
 
-        rule = ["|".join(["---"] * 6)] if md else []
-        lines = [row(["English", "Chinese", "Category", "Count", "Articles", "Found as"])] + rule
+        # Markdown is a document: it carries the definitions; the terminal table stays one line per term
+        header = ["English", "Chinese", "Category", "Count", "Articles", "Found as"] + (["Definition"] if md else [])
+        lines = [row(header)] + (["|".join(["---"] * len(header))] if md else [])
         lines += [row([r["term_en"], r["term_zh"], r["category"], r["count"], ", ".join(r["articles"]),
-                       ", ".join(r["surfaces"])]) for r in terms]
+                       ", ".join(r["surfaces"])] + ([f'{r["definition_en"]} {r["definition_zh"]}'] if md else []))
+                  for r in terms]
         if candidates:
             lines += ["", "Not in the term base (unverified candidates, not translated):", ""]
             lines += [row(["Phrase", "Count", "Articles", "Context"])] + (["|".join(["---"] * 4)] if md else [])

@@ -1,4 +1,6 @@
+import csv
 import gzip
+import io
 import json
 import subprocess
 import sys
@@ -109,7 +111,6 @@ def test_batch_one_line_per_record(tmp_path, example_en, example_zh, capsys):
 
 
 def test_batch_csv(tmp_path, example_en, capsys):
-    import csv
 
     src = tmp_path / "in.csv"
     with src.open("w", encoding="utf-8", newline="") as fh:
@@ -144,7 +145,19 @@ def test_glossary_merges_a_batch_with_user_terms_and_candidates(tmp_path, capsys
     assert rows["STAR Market"]["articles"] == ["b"]
     assert [(c["term"], c["status"]) for c in merged["candidates"]] == [("innovation-themed reloans", "unverified")]
     assert main(["glossary", str(records), "--format", "md"]) == 0
-    assert "unverified candidates" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "unverified candidates" in out and "|Definition\n" in out
+
+
+def test_glossary_lists_each_surface_once_and_csv_has_definitions(tmp_path, capsys):
+    text = tmp_path / "a.txt"
+    text.write_text("成交额上升。成交额继续上升，再贷款增加，成交额创新高。\n", encoding="utf-8")
+    assert main(["glossary", str(text), "--format", "json"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out)["terms"] if r["term_zh"] == "成交额")
+    assert row["count"] == 3 and row["surfaces"] == ["成交额"]
+    assert main(["glossary", str(text), "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert all(r["definition_en"] and r["definition_zh"] for r in table if r["status"] == "glossary")
 
 
 def test_evaluate_identical_chinese_scores_100(tmp_path, capsys):

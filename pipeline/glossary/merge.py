@@ -27,7 +27,7 @@ def merged_glossary(articles: Iterable[Article], detector: TermDetector, lang: s
                 "count": 0, "articles": [], "surfaces": []})
             row["count"] += len(entry.occurrences)
             row["articles"].append(article.id)
-            row["surfaces"] += [o.surface for o in entry.occurrences if o.surface not in row["surfaces"]]
+            row["surfaces"] = list(dict.fromkeys(row["surfaces"] + [o.surface for o in entry.occurrences]))
         for cand in discover(article.text, article_lang, sentences, detector, entries) if candidates else []:
             row = found.setdefault((cand.term, cand.lang), {
                 "term": cand.term, "lang": cand.lang, "count": 0, "articles": [], "contexts": [],
