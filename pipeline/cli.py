@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+from . import __version__
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_IO, BisumError, InputError, UsageError
 from .escape import spreadsheet_cell, terminal
 
@@ -18,10 +19,27 @@ FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
 CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
 
 
+BUDGET_FLAGS = ("max_sentences", "ratio", "max_words", "max_chars")
+
+
+def _config(args):
+    """The command's config: --config, with the summary budget and language flags given on the command line
+    merged over it (one budget flag replaces the config's whole budget: `--ratio 0.2` alone is a ratio)."""
+    from .config import load_config
+
+    budget = {flag: getattr(args, flag, None) for flag in BUDGET_FLAGS}
+    overrides: dict = {}
+    if any(v is not None for v in budget.values()):
+        overrides["summarize"] = budget
+    if getattr(args, "lang", None):
+        overrides["language"] = args.lang
+    return load_config(args.config, overrides)
+
+
 def _summarizer(args):
     from .core import BilingualSummarizer
 
-    return BilingualSummarizer(args.config)
+    return BilingualSummarizer(_config(args))
 
 
 def cmd_summarize(args) -> int:
@@ -63,7 +81,7 @@ def cmd_batch(args) -> int:
         raise UsageError(f"{', '.join(other)} with --engine {args.engine} would be ignored: {hint}")
     workers = given.pop("workers", 1)
     ray = RayOptions(address=given.pop("ray_address", None), **given) if args.engine == "ray" else None
-    stats = run_batch(args.input, args.output, args.config, resume=args.resume, overwrite=args.overwrite,
+    stats = run_batch(args.input, args.output, _config(args), resume=args.resume, overwrite=args.overwrite,
                       workers=workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
                       text_field=args.text_field, batch_size=args.batch_size, ray=ray,
                       output_format=args.output_format)
@@ -261,6 +279,16 @@ def _seed(value: str) -> int:
     return _whole(value, 0)
 
 
+def _ratio(value: str) -> float:
+    try:
+        ratio = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < ratio <= 1:
+        raise argparse.ArgumentTypeError(f"a ratio is above 0 and at most 1, not {value}")
+    return ratio
+
+
 def _path(value: str) -> str:
     if not value.strip():
         raise argparse.ArgumentTypeError("a path must not be empty")
@@ -272,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bisum",
         description="Bilingual (English + Chinese) summarizer for machine-translated financial news.",
     )
+    parser.add_argument("--version", action="version", version=f"bisum {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("summarize", help="clean, summarize (en + zh) and build the glossary of one article",
@@ -371,6 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, p in sub.choices.items():
         if name not in ("evaluate", "models"):
             p.add_argument("--config", type=_path, help=CONFIG_HELP)
+        if name in ("summarize", "batch", "demo"):
+            budget = p.add_argument_group("summary length", "any of these replaces the config's budget")
+            budget.add_argument("--max-sentences", type=_at_least_one, help="at most N sentences")
+            budget.add_argument("--ratio", type=_ratio, help="at most this share of the article (0 to 1)")
+            budget.add_argument("--max-words", type=_at_least_one, help="at most N words (English)")
+            budget.add_argument("--max-chars", type=_at_least_one, help="at most N characters (Chinese)")
+            p.add_argument("--lang", choices=["auto", "en", "zh"], help="the articles' language (default: detect)")
     return parser
 
 

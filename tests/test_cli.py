@@ -195,3 +195,31 @@ def test_column_options_are_spelled_alike_in_every_command():
 def test_clean_diff(article_file):
     code, out, _ = run_cli("clean", str(article_file), "--diff")
     assert code == 0 and "edits" in out and "flagged" in out
+
+
+def test_summary_length_flags_on_summarize_and_batch(tmp_path, example_en, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(example_en, encoding="utf-8")
+    assert main(["summarize", str(article), "--format", "json", "--max-sentences", "1"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["summary_en"].count(". ") == 0 and one["summary_en"]
+    assert main(["summarize", str(article), "--format", "json", "--max-words", "30"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["summary_en"].split()) <= 30
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": "a", "text": example_en}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-i", str(records), "-o", str(out), "--quiet", "--max-sentences", "1"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["summary_en"] == one["summary_en"]
+
+
+@pytest.mark.parametrize("argv", [["--ratio", "0"], ["--ratio", "1.5"], ["--max-sentences", "0"]])
+def test_bad_length_flags_are_refused_before_anything_runs(tmp_path, argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["summarize", str(tmp_path / "missing.txt"), *argv])
+    assert stop.value.code == 2 and argv[0] in capsys.readouterr().err
+
+
+def test_version_flag(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.startswith("bisum 0.")
