@@ -27,7 +27,8 @@ from pathlib import Path
 from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
-from .io import OUTPUT_COLUMNS, RecordError, check_source, count_records, iter_records
+from .io import (OUTPUT_COLUMNS, TEXT_COLUMNS, RecordError, check_source, choose_columns, count_records, first_row,
+                 iter_records)
 from .models import available_cores
 from .ray_engine import RayOptions
 from .schema import Article, ErrorInfo, ErrorRecord
@@ -200,6 +201,18 @@ def completed_ids(output: Path) -> tuple[Counter, Counter]:
     return done, failed
 
 
+def _columns(source, id_field: str | None, text_field: str | None, quiet: bool) -> tuple[str | None, str | None]:
+    """The id and text columns, chosen on the first record where not given (before the output is touched: no
+    column that fits is one error, not an error record per record); a chosen text column is said on stderr."""
+    row = first_row(source)
+    if row is None:
+        return id_field, text_field
+    chosen_id, chosen_text, _ = choose_columns(row, id_field, text_field)
+    if not quiet and text_field is None and chosen_text != TEXT_COLUMNS[0]:
+        print(f"bisum: text column '{chosen_text}' (found; --text-column names another)", file=sys.stderr)
+    return chosen_id, chosen_text
+
+
 def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
            stats: BatchStats, report_skipped: bool = False) -> Iterator[tuple[str, object]]:
     """("ok", Article) or ("error", error line) per record to process; records already in the output are
@@ -280,7 +293,7 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
 
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
-              id_field: str = "id", text_field: str = "text", batch_size: int | None = None,
+              id_field: str | None = None, text_field: str | None = None, batch_size: int | None = None,
               ray: RayOptions | None = None, output_format: str = "jsonl") -> BatchStats:
     """Process every record of `source` into `output`: a JSONL file, or with `output_format="parquet"` a folder
     of parquet shards (ParquetShards); see the module docstring. The output is locked while the run writes it:
@@ -302,6 +315,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         from .ray_engine import require
 
         require()  # before the output is touched
+    id_field, text_field = _columns(source, id_field, text_field, quiet)
     existed = out.exists()
     sink = ParquetShards(out) if output_format == "parquet" else JsonlFile(out)
     try:

@@ -327,10 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_at_least_one, help="processes running the pipeline (default: 1)")
     p.add_argument("--limit", type=_at_least_one, help="only the first K input records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--id-column", "--id-field", dest="id_field", default="id",
-                   help="id column (default: id; missing ids get a stable hash)")
-    p.add_argument("--text-column", "--text-field", dest="text_field", default="text",
-                   help="text column (default: text)")
+    p.add_argument("--id-column", "--id-field", dest="id_field", default=None,
+                   help="id column (default: the first of id, doc_id, article_id, uid, guid, uuid; missing ids "
+                        "get a stable hash)")
+    p.add_argument("--text-column", "--text-field", dest="text_field", default=None,
+                   help="text column (default: the first of text, article, content, body, document, story)")
     p.add_argument("--batch-size", type=_at_least_one,
                    help="records per pipeline call (default: the largest model batch_size of the config, else 16)")
     ray = p.add_argument_group("engine", "local processes (default) or Ray Data (bisum[ray]: a local Ray, or a cluster)")
@@ -353,9 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="One merged glossary over all files, with counts and the articles they occur in.")
     p.add_argument("files", type=_path, nargs="+", help=".txt files, or record files (JSONL/CSV/parquet/datasets folder)")
     p.add_argument("--terms", type=_path, help="YAML file of your own terms, extending or overriding the shipped base")
-    p.add_argument("--text-column", "--text-field", default="text",
-                   help="text column of record files (default: text)")
-    p.add_argument("--id-column", "--id-field", default="id", help="id column of record files (default: id)")
+    p.add_argument("--text-column", "--text-field", help="text column of record files (default: the first of text, "
+                   "article, content, body, document, story)")
+    p.add_argument("--id-column", "--id-field", help="id column of record files (default: id, doc_id, ...)")
     p.add_argument("--format", choices=["table", "json", "csv", "md"], default="table", help="output format")
     p.set_defaults(func=cmd_glossary)
 
@@ -369,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", type=_path, help="source articles, when the references have no source column")
     p.add_argument("--pred-column", help="prediction column (default: prediction, summary or summary_<lang>)")
     p.add_argument("--ref-column", default="summary", help="reference column (default: summary)")
-    p.add_argument("--source-column", default="article", help="source column (default: article)")
+    p.add_argument("--source-column", help="source column (default: the first of text, article, content, body, "
+                   "document, story)")
     p.add_argument("--id-column", default="id", help="id column joining the tables (default: id)")
     p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
                    help="language scored (default auto: that of most references); references in the other "

@@ -212,11 +212,46 @@ def count_records(source) -> int | None:
     return None
 
 
-def iter_records(source, id_field: str = "id", text_field: str = "text",
-                 title_field: str = "title") -> Iterator[Article | RecordError]:
-    """Yield an Article, or a RecordError, for every record of `source` (see `iter_rows`), in order."""
-    for location, row in iter_rows(source, id_field, text_field):
-        yield row if isinstance(row, RecordError) else _article(row, location, id_field, text_field, title_field)
+# Column names tried, in order, where a column is not named: news dumps call the text `article` or `content`.
+TEXT_COLUMNS = ("text", "article", "content", "body", "document", "story")
+ID_COLUMNS = ("id", "doc_id", "article_id", "uid", "guid", "uuid")
+TITLE_COLUMNS = ("title", "headline", "heading")
+
+
+def choose_columns(row: dict, id_field: str | None = None, text_field: str | None = None,
+                   title_field: str | None = None) -> tuple[str, str, str]:
+    """(id, text, title) column names for records like `row`: each given name as it is, each missing one the first
+    of its candidates that `row` has. No text column among the candidates is an InputError naming the fields."""
+    if text_field is None:
+        text_field = next((c for c in TEXT_COLUMNS if c in row), None)
+        if text_field is None:
+            names = ", ".join(repr(str(k)[:40]) for k in list(row)[:8]) + (", ..." if len(row) > 8 else "")
+            raise InputError(f"no text column: the first record has {names or 'no fields'}, none of "
+                             f"{', '.join(TEXT_COLUMNS)}; name it with --text-column (text_field)")
+    id_field = id_field or next((c for c in ID_COLUMNS if c in row), ID_COLUMNS[0])
+    title_field = title_field or next((c for c in TITLE_COLUMNS if c in row), TITLE_COLUMNS[0])
+    return id_field, text_field, title_field
+
+
+def first_row(source) -> dict | None:
+    """The first readable record of a path, list or dataset (for choosing columns before a run); None when there is
+    none, or when `source` is an iterator that a peek would consume."""
+    if not isinstance(source, (str, Path)) and iter(source) is source:
+        return None
+    return next((row for _, row in iter_rows(source) if not isinstance(row, RecordError)), None)
+
+
+def iter_records(source, id_field: str | None = None, text_field: str | None = None,
+                 title_field: str | None = None) -> Iterator[Article | RecordError]:
+    """Yield an Article, or a RecordError, for every record of `source` (see `iter_rows`), in order. A column not
+    named is chosen on the first record (`choose_columns`)."""
+    columns = None
+    for location, row in iter_rows(source, id_field or ID_COLUMNS[0], text_field or TEXT_COLUMNS[0]):
+        if isinstance(row, RecordError):
+            yield row
+            continue
+        columns = columns or choose_columns(row, id_field, text_field, title_field)
+        yield _article(row, location, *columns)
 
 
 def _article(row: dict, line_id: str, id_field: str, text_field: str, title_field: str) -> Article | RecordError:

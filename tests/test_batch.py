@@ -72,12 +72,14 @@ def test_a_missing_text_column_names_the_columns_there_are(tmp_path):
     csv.write_text("doc,body\nx1,Rates fell.\n", encoding="utf-8")
     nulls = tmp_path / "in.jsonl"
     nulls.write_text('{"id": "n", "text": null}\n', encoding="utf-8")
-    (wrong,), (null,) = list(iter_records(csv)), list(iter_records(nulls))
+    (wrong,), (null,) = list(iter_records(csv, text_field="text")), list(iter_records(nulls))
     # the record is named by its line in the file: the header is line 1
     assert (wrong.code, wrong.record) == ("missing_text", "in.csv:2") and "has 'doc', 'body';" in str(wrong)
     assert (null.code, str(null)) == ("missing_text", "record 'n': field 'text' is null")
     (article,) = iter_records(csv, id_field="doc", text_field="body")
     assert (article.id, article.text) == ("x1", "Rates fell.")
+    (found,) = iter_records(csv)  # not named: 'body' is a text column; 'doc' is no id column, so the id is a hash
+    assert found.text == "Rates fell." and found.id.startswith("sha1-")
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet", "dataset", "txt"])

@@ -96,7 +96,10 @@ def test_a_shard_folder_is_read_as_one_table(source, tmp_path, monkeypatch, caps
         report["notes"] = [note.split(": ", 1)[-1] for note in report["notes"]]  # the system's name in front
         scores.append(report)
     assert scores[0] == scores[1] and scores[0]
-    assert main(["batch", "--input", str(out), "--output", str(tmp_path / "again.jsonl"), "--quiet"]) == 3
+    # an output has no text column of its own: one error, nothing written; named, every shard row is read in order
+    assert main(["batch", "--input", str(out), "--output", str(tmp_path / "again.jsonl"), "--quiet"]) == 2
+    assert not (tmp_path / "again.jsonl").exists() and "no text column" in capsys.readouterr().err
+    assert main(["batch", "--input", str(out), "--output", str(tmp_path / "again.jsonl"), "--quiet",
+                 "--text-column", "cleaned_text"]) == 3  # the source's error record has no cleaned text
     lines = (tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 25  # every shard row read, in order (no text column: each is an error record)
     assert [json.loads(x)["id"] for x in lines] == [f"a{i}" for i in range(25)]

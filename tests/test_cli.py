@@ -223,3 +223,33 @@ def test_version_flag(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--version"])
     assert stop.value.code == 0 and capsys.readouterr().out.startswith("bisum 0.")
+
+
+@pytest.mark.parametrize("column", ["article", "content", "body"])
+def test_batch_finds_the_text_column_and_says_which(tmp_path, example_en, column, capsys):
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"doc_id": "a", "title": "Green loans", column: example_en}) + "\n",
+                       encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-i", str(records), "-o", str(out)]) == 0
+    assert f"text column '{column}'" in capsys.readouterr().err
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["id"] == "a" and record["summary_en"]
+
+
+def test_batch_without_a_text_column_stops_before_writing(tmp_path, capsys):
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": "a", "words": "Banks lent more."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-i", str(records), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no text column" in err and "'words'" in err
+    assert not out.exists()
+
+
+def test_glossary_finds_the_text_column(tmp_path, capsys):
+    records = tmp_path / "in.csv"
+    records.write_text("uid,content\nx,央行新增再贷款额度。\n", encoding="utf-8")
+    assert main(["glossary", str(records), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["terms"]
+    assert [r["articles"] for r in rows if r["term_zh"] == "再贷款"] == [["x"]]

@@ -16,6 +16,7 @@ from ..lang import detect_language
 from .abstraction import NGRAMS, abstraction
 from .data import column, is_error_record, label, pick_column, read_table
 from ..figures import unsupported
+from ..io import TEXT_COLUMNS
 from .faithfulness import inconsistent_terms
 from .rouge import METRICS, metric_name, rouge_columns, scorers
 from .stats import bootstrap_ci, corpus_value, paired_bootstrap, resamples
@@ -68,12 +69,13 @@ class EvalReport:
 
 
 def evaluate(predictions, references, *, names: list[str] | None = None, pred_column: str | None = None,
-             ref_column: str = "summary", id_column: str = "id", sources=None, source_column: str = "article",
+             ref_column: str = "summary", id_column: str = "id", sources=None, source_column: str | None = None,
              lang: str = "auto", rounds: int = 1000, seed: int = 0, glossary: bool = True) -> EvalReport:
     """Score one system (a table) or several (a list of tables) against `references`, joined by id.
 
     Tables are paths (JSONL/CSV/parquet/`save_to_disk` folder), `datasets.Dataset` objects or lists of dicts.
-    Sources come from `source_column` of the references, or of `sources` when given; without them the
+    Sources come from `source_column` of the references, or of `sources` when given (by default the first
+    column of `pipeline.io.TEXT_COLUMNS` there: text, article, content, ...); without them the
     faithfulness and abstraction metrics are left out and the report says so."""
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
         raise InputError(f"rounds (bootstrap resamples) must be a whole number from 1 to {MAX_ROUNDS:,}, not {rounds!r}")
@@ -169,10 +171,14 @@ def _default_name(table, i: int) -> str:
 def _sources(ref_rows, ids, references, sources, source_column, id_column, notes) -> list[str] | None:
     if sources is not None:
         rows = read_table(sources, id_column)
-        return column(rows, label(sources), source_column, ids)
-    if source_column in next(iter(ref_rows.values())):
-        return column(ref_rows, label(references), source_column, ids)
-    notes.append(f"no source texts (no '{source_column}' column in the references and no --sources): "
+        return column(rows, label(sources), source_column or pick_column(rows, list(TEXT_COLUMNS), label(sources)),
+                      ids)
+    first = next(iter(ref_rows.values()))
+    found = source_column or next((c for c in TEXT_COLUMNS if c in first), None)
+    if found in first:
+        return column(ref_rows, label(references), found, ids)
+    named = f"'{source_column}'" if source_column else f"source ({', '.join(TEXT_COLUMNS)})"
+    notes.append(f"no source texts (no {named} column in the references and no --sources): "
                  "faithfulness and abstraction metrics are left out")
     return None
 
