@@ -30,7 +30,7 @@ def _config(args):
     budget = {flag: getattr(args, flag, None) for flag in BUDGET_FLAGS}
     overrides: dict = {}
     if any(v is not None for v in budget.values()):
-        overrides["summarize"] = budget
+        overrides["summarize"] = {**budget, "max_share": None}
     if getattr(args, "lang", None):
         overrides["language"] = args.lang
     return load_config(args.config, overrides)
@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="remove machine-translation residue and show what changed",
                        description="Print the cleaned text, the edits as JSON, or a coloured before/after.")
     p.add_argument("file", help="text file, or - for stdin")
-    p.add_argument("--diff", action="store_true", help="show a coloured before/after of every edit")
+    p.add_argument("--diff", action="store_true", help="show a before/after of every edit (coloured in a terminal, else [-removed-] {+added+})")
     p.add_argument("--format", choices=["text", "json"], default="text", help="cleaned text, or JSON with edits")
     p.set_defaults(func=cmd_clean)
 

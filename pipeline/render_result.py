@@ -85,16 +85,25 @@ def diff_segments(original: str, edits) -> list[tuple[str, str]]:
     return [(piece, kind) for piece, kind in out if piece]
 
 
+# Without a terminal (a log, a file, a pipe) colours are lost: edits are marked as wdiff does.
+PLAIN_MARKS = {"same": ("", ""), "removed": ("[-", "-]"), "added": ("{+", "+}")}
+
+
 def render_diff(result) -> None:
-    """Coloured before/after in the terminal (a CleanResult)."""
+    """Before/after of every edit (a CleanResult): coloured in a terminal, marked [-removed-] {+added+} in plain
+    text anywhere else."""
     from rich.console import Console
     from rich.text import Text
 
+    console = Console(highlight=False)
     styles = {"same": "", "removed": "bold red strike", "added": "bold green"}
     out = Text()
     for piece, kind in diff_segments(result.original_text, result.edits):
-        out.append(terminal(piece), style=styles[kind])
-    console = Console(highlight=False)
+        if console.is_terminal:
+            out.append(terminal(piece), style=styles[kind])
+        else:
+            before, after = PLAIN_MARKS[kind]
+            out.append(f"{before}{terminal(piece)}{after}")
     console.print(out)
     console.print(f"[bold]{len(result.edits)} edits, {len(result.flags)} flagged[/bold]")
     for flag in result.flags:

@@ -192,9 +192,12 @@ def test_column_options_are_spelled_alike_in_every_command():
     assert (glossary.id_column, glossary.text_column) == ("doc", "body")
 
 
-def test_clean_diff(article_file):
-    code, out, _ = run_cli("clean", str(article_file), "--diff")
-    assert code == 0 and "edits" in out and "flagged" in out
+def test_clean_diff_marks_edits_in_plain_text_without_a_terminal(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("The bank cut rates. Ta. It said loans would rise by 1 trillion yuan yuan.\n", encoding="utf-8")
+    code, out, _ = run_cli("clean", str(article), "--diff")  # stdout is a pipe here
+    assert code == 0 and "[- Ta.-]" in out and "yuan[-" in out and "2 edits, 0 flagged" in out
+    assert "\x1b[" not in out
 
 
 def test_summary_length_flags_on_summarize_and_batch(tmp_path, example_en, capsys):
