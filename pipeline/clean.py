@@ -107,6 +107,12 @@ _TRAILING = regex.compile(r"[ \t\u00a0]+(?=\n|$)")
 _BLANK_LINES = regex.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TEXT_END = regex.compile(r"\s+$")
 _CJK_GAP = regex.compile(r"(?<=[\p{Han}，。、；：！？])[ \t]+(?=[\p{Han}，。、；：！？])")
+# A gap that separates a headline, a dateline and the body is no stray space: a dateline starts with an agency or
+# a reporter (新华社北京5月13日电, 本报讯) and ends with 电 or 讯; a headline is a run of ten characters or more from
+# the line start without punctuation.
+_DATELINE_START = regex.compile(r"新华社|中新社|中新网|新华网|人民网|央视网|本报讯|本报记者|记者|路透社|彭博社|法新社|美联社|财联社")
+_DATELINE_END = regex.compile(r"[日社网报][电讯]$")
+_HEADLINE = regex.compile(r"(?:^|\n)[^\n，。、；：！？,.;:!?]{10,}$")
 _DOUBLED_EN = regex.compile(r"([,;:])\s*\1+|(?<=[\p{L}\d)%])\.\.(?!\.)|(?<=[\p{L}\d])\s+([,;:])(?=\s)")
 _DOUBLED_ZH = regex.compile(r"([，。；：、])\1+|，(?=。)")
 # Words that are never written twice in a row in English: "the the", "yuan yuan" are translation or transcript
@@ -346,8 +352,14 @@ def _whitespace(text: str, cjk_gaps: bool) -> list[_Proposal]:
                              "whitespace.text_end", "whitespace at the end of the text", 0.99))
     if cjk_gaps:
         out += [_Proposal(m.start(), m.end(), "", "whitespace.cjk_gap", "space between Chinese characters", 0.9)
-                for m in _CJK_GAP.finditer(text)]
+                for m in _CJK_GAP.finditer(text) if not _separates_parts(text, m.start(), m.end())]
     return out
+
+
+def _separates_parts(text: str, start: int, end: int) -> bool:
+    """Whether the gap text[start:end] separates a headline or a dateline from what follows."""
+    before = text[max(0, start - 200):start]
+    return bool(_DATELINE_START.match(text, end) or _DATELINE_END.search(before) or _HEADLINE.search(before))
 
 
 def _at_line_start(text: str, pos: int) -> bool:

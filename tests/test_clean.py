@@ -228,3 +228,14 @@ def test_a_long_line_with_mojibake_is_cleaned_piece_by_piece():
     result = clean_text(text, "en")
     assert "â€" not in result.cleaned_text and result.cleaned_text.count("bank’s") == 400
     assert restore_original(result.cleaned_text, result.edits) == text
+
+
+@pytest.mark.parametrize("text", [
+    "财政部发行超长期特别国债规模1万亿元 新华社北京5月13日电 财政部13日宣布，今年将发行国债。\n",
+    "本报讯 记者从央行获悉，再贷款额度将增加。\n",
+    "央行宣布新增再贷款额度两千亿元支持科技企业 央行13日表示，额度将于下月起使用。\n",
+])
+def test_gaps_between_headline_dateline_and_body_are_kept(text):
+    result = clean_text(text, "zh", CleanConfig())
+    assert not [e for e in result.edits if e.rule == "whitespace.cjk_gap"]
+    assert result.cleaned_text == text
