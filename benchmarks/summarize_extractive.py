@@ -6,7 +6,8 @@ English with the stemmer and one sentence per line for rougeLsum; Chinese with a
 and a jieba word tokenizer (rouge-score's default one deletes Chinese). Time per article is the fastest of
 PASSES passes over the set, for every system alike. bisum rows: the hand-set weights (whole sentences), the
 learned ranker with whole sentences (`summarize.trim: none`), and the default, whose one-sentence summaries of
-Chinese news keep only the clauses the shipped trimmer chooses (the same sentence, cut; still one line). Usage:
+Chinese news keep only the clauses the shipped trimmer chooses (the same sentence, cut; still one line). Then the
+summary a user gets with no budget set (the embedded default), with its length as a share of the article. Usage:
 
     python benchmarks/summarize_extractive.py [--sets "BBC business" FinNA] [--limit N]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import statistics
 import sys
 import time
 import zlib
@@ -88,8 +90,8 @@ def _ours(lang: str, method: str = "learned", trim: str = "auto"):
 
     def select(sentences, k, record):
         if k not in built:
-            built[k] = ExtractiveSummarizer(SummarizeConfig(max_sentences=k, ratio=None, ranking={"method": method},
-                                                            trim=trim))
+            built[k] = ExtractiveSummarizer(SummarizeConfig(max_sentences=k, ratio=None, max_share=None,
+                                                            ranking={"method": method}, trim=trim))
         summary = built[k].summarize(sentences, lang, title=record.get("title"))
         return [summary.text] if "trim" in summary.details else [sentences[i].text for i in summary.sentences]
 
@@ -185,6 +187,36 @@ def run_set(name: str, limit: int | None) -> None:
             print(f"| {system} | {cells} | {ms:.2f} |")
         print()
     _verdict(rows, next(iter(levels)))
+    user_default(name, docs, lang)
+
+
+def user_default(name: str, docs: list, lang: str) -> None:
+    """The summary a user gets with no budget set (the embedded default config), against Lead-k with the same
+    number of sentences and against the previous default (3 sentences, no share of the article)."""
+    from pipeline.config import load_config
+    from pipeline.lang import profile
+
+    lp, (level, scorer) = profile(lang), next(iter(scorers(lang).items()))
+    default = load_config(None).summarize
+    rows = {"default (as a user gets it)": default,
+            "previous default (3 sentences)": default.model_copy(update={"max_share": None})}
+    print(f"{name}: the default budget ({default.max_sentences} sentences, at most {default.max_share} of the "
+          f"article), {level} ROUGE-2 F1 x100\n")
+    print("| system | median summary / article % | R2 | Lead-k, same sentences, R2 |\n|---|---|---|---|")
+    for label, config in rows.items():
+        summarizer = ExtractiveSummarizer(config)
+        ratios, ours, lead = [], 0.0, 0.0
+        for r, sentences, _ in docs:
+            summary = summarizer.summarize(sentences, lang, title=r.get("title"))
+            total = sum(lp.length(x.text) for x in sentences)
+            ratios.append(lp.length(summary.text or "") / total if total else 0.0)
+            lines = [summary.text] if "trim" in summary.details else [sentences[i].text for i in summary.sentences]
+            ref = "\n".join(x.text for x in split_sentences(r["summary"], lang))
+            ours += scorer.score(ref, "\n".join(lines))["rouge2"].fmeasure
+            lead += scorer.score(ref, "\n".join(x.text for x in sentences[:len(summary.sentences)]))["rouge2"].fmeasure
+        n = len(docs)
+        print(f"| {label} | {100 * statistics.median(ratios):.1f} | {100 * ours / n:.2f} | {100 * lead / n:.2f} |")
+    print()
 
 
 def _verdict(rows, level: str) -> None:

@@ -273,7 +273,7 @@ def rouge2(articles: list[dict], lang: str, learned: ranking.Ranker | None, trim
 
     total = 0.0
     for a in articles:
-        summarizer = WithRanker(SummarizeConfig(max_sentences=a["k"], ratio=None))
+        summarizer = WithRanker(SummarizeConfig(max_sentences=a["k"], ratio=None, max_share=None))
         sents = [Sentence(index=i, text=t, start=0, end=len(t)) for i, t in enumerate(a["sentences"])]
         total += scorer.score(a["reference"], summarizer.summarize(sents, lang, title=a["record"].get("title")).text
                               )["rouge2"].fmeasure

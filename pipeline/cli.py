@@ -346,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="remove machine-translation residue and show what changed",
                        description="Print the cleaned text, the edits as JSON, or a coloured before/after.")
     p.add_argument("file", help="text file, or - for stdin")
-    p.add_argument("--diff", action="store_true", help="show a before/after of every edit (coloured in a terminal, else [-removed-] {+added+})")
+    p.add_argument("--diff", action="store_true",
+                   help="show a before/after of every edit (coloured in a terminal, else [-removed-] {+added+})")
     p.add_argument("--format", choices=["text", "json"], default="text", help="cleaned text, or JSON with edits")
     p.set_defaults(func=cmd_clean)
 

@@ -16,7 +16,7 @@ ZH = "央行宣布下调存款准备金率0.5个百分点。此次降准释放�
 
 
 def summarize(text, lang="en", **budget):
-    config = SummarizeConfig(**{"max_sentences": None, **budget})
+    config = SummarizeConfig(**{"max_sentences": None, "max_share": None, **budget})
     sentences = split_sentences(text, lang)
     return ExtractiveSummarizer(config).summarize(sentences, lang), sentences
 
@@ -118,3 +118,19 @@ def test_long_documents_are_summarized_section_by_section():
     assert again.sentences == parts.sentences
     ratio = ExtractiveSummarizer(SummarizeConfig(max_sentences=None, ratio=0.02, section_sentences=60))
     assert len(ratio.summarize(sentences, "en").sentences) == 6  # ceil(0.02 * 251): the ratio of the whole text
+
+
+def test_the_default_summary_is_at_most_its_share_of_the_article():
+    """A short article keeps a third of its characters (Chinese) or 0.4 of its words (English), or its one best
+    sentence, and says so in the budget; no share keeps the three sentences."""
+    for text, lang, share in ((ZH, "zh", 0.33), (EN, "en", 0.4)):
+        sentences = split_sentences(text, lang)
+        lp_length = (lambda t: len(t)) if lang == "zh" else (lambda t: len(t.split()))
+        summary = ExtractiveSummarizer(SummarizeConfig()).summarize(sentences, lang)
+        within = lp_length(summary.text) <= share * sum(lp_length(s.text) for s in sentences)
+        assert summary.text and (within or len(summary.sentences) == 1) and len(summary.sentences) < 3
+        assert summary.details["budget"]["max_share"] == {"en": 0.4, "zh": 0.33}
+        whole = ExtractiveSummarizer(SummarizeConfig(max_share=None)).summarize(sentences, lang)
+        assert len(whole.sentences) == 3
+    one = split_sentences("央行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元。", "zh")
+    assert ExtractiveSummarizer(SummarizeConfig(max_share=0.1)).summarize(one, "zh").text  # at least one sentence

@@ -109,7 +109,7 @@ def test_a_one_sentence_chinese_summary_is_trimmed_and_says_how():
 
 def test_trimming_is_only_for_one_sentence_chinese_news_and_can_be_switched_off(example_en):
     whole = NEWS[:NEWS.index("。") + 1]
-    for summarize_config in ({"max_sentences": 1, "trim": "none"}, {"max_sentences": 3}):
+    for summarize_config in ({"max_sentences": 1, "trim": "none"}, {"max_sentences": 3, "max_share": None}):
         result, summary = summarize(NEWS, **summarize_config)
         assert "trim" not in summary.details and result.summary_zh.startswith(whole)
     result = BilingualSummarizer({"translate": {"backend": "none"}, "summarize": {"max_sentences": 1}}).run(

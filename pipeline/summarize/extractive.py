@@ -44,14 +44,15 @@ class ExtractiveSummarizer:
                 "no_sentences", f"summary_{lang}", "no sentence left to summarize after cleaning")])
         scoring = self.weights(len(candidates), lang), self.ranker(len(candidates), lang)
         limit = self._limit(len(candidates))
-        picked = self._pick(candidates, lp, title, scoring, limit)
+        cap = self._size_cap(sum(lp.length(s.text) for s in candidates), lang)
+        picked = self._pick(candidates, lp, title, scoring, limit, cap)
         details = {"candidates": len(candidates), "budget": self._budget_description(len(candidates)),
                    "ranker": f"learned: {scoring[1].name}" if scoring[1] else "hand-set weights"}
         sections = math.ceil(len(candidates) / self.config.section_sentences)
         if sections > 1:
             details["sections"] = sections
         text = lp.join(s.text for s in picked)
-        trimmer = self.trimmer(len(candidates), lang) if limit == 1 else None
+        trimmer = self.trimmer(len(candidates), lang) if len(picked) == 1 else None
         if trimmer is not None and lp.length(picked[0].text) >= trim.SHORT:
             text, details["trim"] = self._trim(picked[0], picked[0] is candidates[0], lp, trimmer)
         return Summary(lang=lang, text=text, sentences=[s.index for s in picked],
@@ -77,7 +78,7 @@ class ExtractiveSummarizer:
             "span": [start, sentence.start + len(before) + len(kept.rstrip())]}
 
     def _pick(self, sents: list[Sentence], lp: LanguageProfile, title: str | None,
-              scoring: tuple[RankingWeights, Ranker | None], limit: int) -> list[Sentence]:
+              scoring: tuple[RankingWeights, Ranker | None], limit: int, cap: float | None) -> list[Sentence]:
         """Up to `limit` chosen sentences, in article order. A document longer than `section_sentences` is
         summarized section by section (each to its share of `limit`, and at least `max_sentences`), then the
         sections' choices together: the cost grows linearly with the length, and an article of one section is
@@ -85,24 +86,25 @@ class ExtractiveSummarizer:
         size = self.config.section_sentences
         if len(sents) <= size:
             scores, vectors, redundancy = self._score(sents, lp, title, *scoring)
-            chosen = self._select(sents, scores, vectors, lp, redundancy, limit)
+            chosen = self._select(sents, scores, vectors, lp, redundancy, limit, cap)
             return [sents[i] for i in sorted(chosen)]
         floor = min(limit, self.config.max_sentences or limit)
         shortlist = []
         for start in range(0, len(sents), size):
             section = sents[start:start + size]
             share = max(math.ceil(limit * len(section) / len(sents)), floor)
-            shortlist += self._pick(section, lp, title, scoring, min(share, len(section)))
+            shortlist += self._pick(section, lp, title, scoring, min(share, len(section)), cap)
         if len(shortlist) < len(sents):
-            return self._pick(shortlist, lp, title, scoring, limit)
-        return self._within_budget(shortlist, lp, limit)  # budgets so large that nothing was left out
+            return self._pick(shortlist, lp, title, scoring, limit, cap)
+        return self._within_budget(shortlist, lp, limit, cap)  # budgets so large that nothing was left out
 
-    def _within_budget(self, sents: list[Sentence], lp: LanguageProfile, limit: int) -> list[Sentence]:
+    def _within_budget(self, sents: list[Sentence], lp: LanguageProfile, limit: int,
+                       cap: float | None) -> list[Sentence]:
         """The first sentences, in article order, that fit the count and word / character budgets."""
         used, out = 0, []
         for sentence in sents:
             size = lp.length(sentence.text)
-            if len(out) >= limit or out and self._over_budget(used + size):
+            if len(out) >= limit or out and cap is not None and used + size > cap:
                 break
             out.append(sentence)
             used += size
@@ -138,12 +140,16 @@ class ExtractiveSummarizer:
     def _budget_description(self, n: int) -> dict:
         c = self.config
         return {k: v for k, v in {"max_sentences": c.max_sentences, "ratio": c.ratio, "max_words": c.max_words,
-                                  "max_chars": c.max_chars, "sentences_available": n}.items() if v is not None}
+                                  "max_chars": c.max_chars, "max_share": c.max_share,
+                                  "sentences_available": n}.items() if v is not None}
 
-    def _over_budget(self, size: int) -> bool:
-        """Whether a summary of `size` words / characters exceeds the word or character budget."""
+    def _size_cap(self, length: int, lang: Lang) -> float | None:
+        """The most words / characters a summary may have: the tightest of the word, character and share budgets
+        (`length`: the candidates' words or characters), None without any."""
         c = self.config
-        return c.max_words is not None and size > c.max_words or c.max_chars is not None and size > c.max_chars
+        share = c.max_share.get(lang) if isinstance(c.max_share, dict) else c.max_share
+        caps = [v for v in (c.max_words, c.max_chars, share and share * length) if v]
+        return min(caps) if caps else None
 
     def _limit(self, n: int) -> int:
         """How many of `n` candidate sentences the budget allows (count and ratio; words are checked later)."""
@@ -156,7 +162,7 @@ class ExtractiveSummarizer:
         return limit
 
     def _select(self, sents: list[Sentence], scores: np.ndarray, vectors: np.ndarray, lp: LanguageProfile,
-                redundancy: float, limit: int) -> list[int]:
+                redundancy: float, limit: int, cap: float | None) -> list[int]:
         """MMR: the best score less the redundancy with the sentences chosen so far, until the budget is used.
         Similarities are taken against the chosen sentences only, so the cost is linear in the sentences."""
         chosen: list[int] = []
@@ -169,7 +175,7 @@ class ExtractiveSummarizer:
             best = int(np.flatnonzero(gain >= gain.max() - TIE)[0])  # a tie goes to the earlier sentence
             open_[best] = False
             size = lp.length(sents[best].text)
-            if chosen and self._over_budget(used + size):
+            if chosen and cap is not None and used + size > cap:
                 continue  # try shorter sentences that still fit
             chosen.append(best)
             used += size
