@@ -327,6 +327,8 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         stats = BatchStats()
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
+        if total is not None:  # the bar counts the records this run processes: its rate is theirs, not the skips'
+            total = max(total - sum(done[0].values()), 0)
         start = time.perf_counter()
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True, delay=0.5) as bar:
             for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, sink.fd,
@@ -340,9 +342,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
                     stats.done += code is None
                     if code is not None:
                         stats.codes[code] += 1
-                bar.n = stats.done + stats.failed + stats.skipped
-                if bar.n % 16 == 0 or bar.n == total:
-                    bar.refresh()
+                    bar.update()  # per record; tqdm redraws at most every 0.1 s and ends its line on close
             sink.flush()
     except BaseException:
         if not existed:  # a run that stops before its first record leaves no empty output behind

@@ -185,7 +185,8 @@ def cmd_evaluate(args) -> int:
 
     report = evaluate(args.pred, args.ref, names=args.name, pred_column=args.pred_column,
                       ref_column=args.ref_column, id_column=args.id_column, sources=args.sources,
-                      source_column=args.source_column, lang=args.lang, rounds=args.rounds, seed=args.seed)
+                      source_column=args.source_column, lang=args.lang, rounds=args.rounds, seed=args.seed,
+                      subset=args.subset)
     if args.out:
         for path in render.write_all(report, args.out):
             print(f"wrote {path}", file=sys.stderr)
@@ -363,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="score summaries against references and sources, with intervals",
                        description="ROUGE (Chinese-aware), unsupported figures, glossary consistency, compression and "
-                                   "novel n-grams, 95%% bootstrap intervals; paired tests when several --pred are given.")
+                                   "novel n-grams, 95% bootstrap intervals; paired tests when several --pred are given.")
     p.add_argument("--pred", required=True, action="append", type=_path,
                    help="predictions: JSONL/CSV/parquet/datasets folder (e.g. `bisum batch` output); repeat to compare")
     p.add_argument("--name", action="append", help="a name per --pred (default: file names)")
@@ -379,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "language are left out, with a note")
     p.add_argument("--rounds", type=_rounds, default=1000, help="bootstrap resamples, 1 to 100,000 (default: 1000)")
     p.add_argument("--seed", type=_seed, default=0, help="bootstrap seed, 0 or more (default: 0)")
+    p.add_argument("--subset", action="store_true",
+                   help="score only the references every --pred has (e.g. after batch --limit); a note says how many "
+                        "were left out")
     p.add_argument("--out", type=_path, help="folder for report.md, report.csv, report.json and report.png")
     p.add_argument("--format", choices=["table", "md", "csv", "json"], default="table", help="what to print")
     p.set_defaults(func=cmd_evaluate)

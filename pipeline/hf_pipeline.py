@@ -3,7 +3,7 @@
 transformers 5.x has no summarization task, so importing this module registers one (`import
 pipeline.hf_pipeline`; `import pipeline` alone stays free of torch and transformers). Inputs are article strings or dicts
 ({"id", "text", "title"}); outputs are the same result dicts the CLI prints. Choose a bisum YAML config with
-`pipeline("bilingual-summarization", bisum_config="configs/hf-small.yaml")`.
+`pipeline("bilingual-summarization", bisum_config="hf-small")` (a name in configs/, or a path).
 """
 from __future__ import annotations
 

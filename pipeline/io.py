@@ -122,6 +122,10 @@ class RecordError(InputError):
         super().__init__(message, record=record, code=code)
 
 
+def _is_dataframe(source) -> bool:
+    return hasattr(source, "itertuples") and hasattr(source, "columns")
+
+
 def _is_saved_dataset(folder: Path) -> bool:
     """A folder written by `datasets.Dataset.save_to_disk`."""
     return (folder / "dataset_info.json").exists() or (folder / "state.json").exists()
@@ -131,7 +135,11 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     """(location, row) for every record, in order; a row that cannot be read is a RecordError.
 
     `source` is a path (.jsonl/.json/.ndjson, .csv/.tsv, .parquet, a `save_to_disk` folder, a folder of .txt
-    files whose names become ids), a `datasets.Dataset` or a list of dicts."""
+    files whose names become ids), a `datasets.Dataset`, a pandas DataFrame or a list of dicts."""
+    if _is_dataframe(source):  # iterating a DataFrame gives its column names: read its rows (NaN is no value)
+        columns = list(source.columns)
+        source = ({k: (None if isinstance(v, float) and v != v else v) for k, v in zip(columns, values)}
+                  for values in source.itertuples(index=False, name=None))
     if not isinstance(source, (str, Path)):
         if not hasattr(source, "__iter__") or isinstance(source, (bytes, dict)):
             raise InputError(f"cannot read records from a {type(source).__name__}: give a path, a list of dicts "

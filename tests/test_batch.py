@@ -174,3 +174,25 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
     assert main(["batch", "--input", str(src), "--output", str(out), "--resume", "--quiet"]) == EXIT_RECORDS_FAILED
     assert _without_timings(_lines(out)) == _without_timings(_lines(reference))
     assert killed and 0 < written < len(rows), "the run should have been killed part way"
+
+
+def test_progress_counts_processed_records_and_the_summary_has_its_own_line(tmp_path, monkeypatch, capsys):
+    import tqdm
+
+    from pipeline.cli import main
+
+    class Immediate(tqdm.tqdm):  # draw at once (the real bar waits 0.5 s before it shows)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "delay": 0, "mininterval": 0})
+
+    monkeypatch.setattr(tqdm, "tqdm", Immediate)
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"r{i}", "text": "Banks lent more to small firms this year."}) + "\n"
+                              for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-i", str(source), "-o", str(out), "--limit", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "2/2" in err and "\ndone: 2," in err
+    assert main(["batch", "-i", str(source), "-o", str(out), "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "1/1" in err and "/3" not in err and "\ndone: 1," in err  # the two skipped records are not progress

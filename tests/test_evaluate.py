@@ -199,3 +199,17 @@ def test_cli_writes_every_report_format(tmp_path, capsys):
     assert json.loads((out / "report.json").read_text())["systems"][0]["name"] == "a"
     assert (out / "report.csv").read_text().startswith("system,metric,value,ci_low,ci_high")
     assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_subset_dataframes_and_to_pandas(tmp_path):
+    import pandas as pd
+
+    refs = pd.DataFrame([{"id": f"a{i}", "summary": "Banks lent more to small firms.", "article": "Banks lent more "
+                          "to small firms this year. Rates fell."} for i in range(4)])
+    preds = pd.DataFrame([{"id": "a0", "summary": "Banks lent more."}, {"id": "a2", "summary": "Rates fell."}])
+    with pytest.raises(InputError, match="subset"):
+        evaluate(preds, refs, rounds=10)
+    report = evaluate(preds, refs, rounds=10, subset=True)
+    assert report.pairs == 2 and any("2 left out" in note for note in report.notes)
+    table = report.to_pandas()
+    assert list(table.columns) == ["system", "metric", "value", "low", "high"] and len(table) == len(report.metrics())

@@ -64,19 +64,29 @@ class EvalReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def to_pandas(self):
+        """One row per system and metric with its value and interval (low, high), as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame([{"system": system.name, "metric": metric, **asdict(score)}
+                             for system in self.systems for metric, score in system.scores.items()])
+
     def metrics(self) -> list[str]:
         return list(self.systems[0].scores)
 
 
 def evaluate(predictions, references, *, names: list[str] | None = None, pred_column: str | None = None,
              ref_column: str = "summary", id_column: str = "id", sources=None, source_column: str | None = None,
-             lang: str = "auto", rounds: int = 1000, seed: int = 0, glossary: bool = True) -> EvalReport:
+             lang: str = "auto", rounds: int = 1000, seed: int = 0, glossary: bool = True,
+             subset: bool = False) -> EvalReport:
     """Score one system (a table) or several (a list of tables) against `references`, joined by id.
 
     Tables are paths (JSONL/CSV/parquet/`save_to_disk` folder), `datasets.Dataset` objects or lists of dicts.
     Sources come from `source_column` of the references, or of `sources` when given (by default the first
     column of `pipeline.io.TEXT_COLUMNS` there: text, article, content, ...); without them the
-    faithfulness and abstraction metrics are left out and the report says so."""
+    faithfulness and abstraction metrics are left out and the report says so. Every reference needs a prediction
+    in every table, unless `subset`: then the ids all of them have are scored and a note says how many were left
+    out (a `bisum batch --limit` run)."""
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
         raise InputError(f"rounds (bootstrap resamples) must be a whole number from 1 to {MAX_ROUNDS:,}, not {rounds!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -90,16 +100,29 @@ def evaluate(predictions, references, *, names: list[str] | None = None, pred_co
     if len(names) != len(systems):
         raise InputError(f"{len(names)} names for {len(systems)} prediction tables")
     ref_rows = read_table(references, id_column)
+    tables = [read_table(table, id_column) for table in systems]
     ids = list(ref_rows)
-    refs = column(ref_rows, label(references), ref_column, ids)
     notes: list[str] = []
+    if subset:
+        ids = [i for i in ids if all(i in rows for rows in tables)]
+        if not ids:
+            raise InputError("subset: no reference id is in every prediction table")
+        if len(ids) < len(ref_rows):
+            notes.append(f"subset: scored on the {len(ids)} references that every prediction table has; "
+                         f"{len(ref_rows) - len(ids)} left out")
+    else:
+        for table, rows in zip(systems, tables):
+            lacking = [i for i in ids if i not in rows]
+            if lacking:
+                raise InputError(f"{label(table)}: no record with id {lacking[0]!r} ({len(lacking)} of {len(ids)} "
+                                 "references have none); score the ids both sides have with --subset (subset=True)")
+    refs = column(ref_rows, label(references), ref_column, ids)
     lang, ids, refs = _one_language(lang, ids, refs, notes)
     source_texts = _sources(ref_rows, ids, references, sources, source_column, id_column, notes)
     detector = detector_for(None) if glossary and source_texts else None
     idx = resamples(len(ids), rounds, seed)
     reports, columns = [], []
-    for name, table in zip(names, systems):
-        rows = read_table(table, id_column)
+    for name, table, rows in zip(names, systems, tables):
         extra = sorted(set(rows) - set(ref_rows))
         if extra:
             raise InputError(f"{label(table)}: id {extra[0]!r} is not in the references ({len(extra)} such ids)")
