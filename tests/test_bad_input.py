@@ -44,6 +44,12 @@ BAD_TEXTS = {
     "japanese": ("日本銀行は金融政策決定会合で、短期金利を引き上げることを決めました。市場は円高に反応しました。", "unsupported_language"),
     "korean": ("한국은행은 기준금리를 동결했습니다. 시장은 안정적인 반응을 보였습니다.", "unsupported_language"),
     "russian": ("Центральный банк снизил ключевую ставку. Рынок вырос.", "unsupported_language"),
+    "german": ("Die Zentralbank hat den Leitzins am Montag gesenkt. Die Aktien der Banken stiegen daraufhin deutlich.",
+               "unsupported_language"),
+    "french": ("La banque centrale a baissé son taux directeur lundi. Les actions des banques ont nettement progressé.",
+               "unsupported_language"),
+    "indonesian": ("Bank sentral menurunkan suku bunga acuan pada hari Senin. Saham perbankan naik tajam setelahnya.",
+                   "unsupported_language"),
     "no_letters": ("12,345 678.9 % 2024 -- 5.5", "unsupported_language"),
     "only_residue": ("Ta. It is. Ne.", "empty_text"),
 }
@@ -891,3 +897,15 @@ def test_an_option_the_engine_would_ignore_is_refused(engine, options, named, tm
     assert main(["batch", "--input", str(src), "--output", str(out), "--engine", engine, *options]) == 2
     assert f"{named} with --engine {engine} would be ignored" in one_line_error(capsys, "bad_usage")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "Shares of Société Générale and Deutsche Bank rose after the European Central Bank kept its rates unchanged.",
+    "Zhejiang Geely Holding Group said on Tuesday that it would buy a stake in Volvo from Cevian Capital.",
+    "Kweichow Moutai rose 3%.",  # short: too little evidence to refuse
+    "央行宣布下调存款准备金率0.5个百分点，S funds and the STAR Market were mentioned by analysts in Shanghai.",
+])
+def test_english_with_foreign_names_and_chinese_with_english_terms_pass_the_gate(text):
+    from pipeline.lang import detect_language
+
+    assert detect_language(text) in ("en", "zh")
