@@ -504,3 +504,18 @@ def test_a_one_letter_user_form_is_matched_by_the_one_big_alternation():
 
     assert found(detector) == ["green loan", "relending", "K", "STAR Market"]
     assert found(DETECTOR) == ["green loan", "relending", "STAR Market"]
+
+
+def test_a_user_form_that_a_shipped_entry_lists_is_the_users_and_the_shipped_entry_keeps_the_rest(tmp_path):
+    from pipeline.glossary.detect import TermDetector
+    from pipeline.glossary.terms import load_terms
+    from pipeline.segment import split_sentences
+
+    user = tmp_path / "terms.yaml"
+    user.write_text("- {en: ultra-long special treasury bond, zh: 超长期特别国债, category: custom, "
+                    "definition_en: x, definition_zh: y}\n", encoding="utf-8")
+    detector = TermDetector(load_terms(user))
+    for text, expected in (("财政部将发行超长期特别国债1万亿元，用于重大项目建设。", ["超长期特别国债"]),
+                           ("财政部将发行超长期特别国债，特别国债将用于重大项目。", ["超长期特别国债", "特别国债"])):
+        found = detector.glossary(text, "zh", split_sentences(text, "zh"))
+        assert [e.term_zh for e in found if e.category in ("custom", "bonds")] == expected

@@ -106,9 +106,20 @@ def read_terms(path: Path) -> list[Term]:
 
 
 def load_terms(user_file: str | Path | None = None) -> list[Term]:
-    """Shipped terms, extended or overridden (same English term) by the user's file."""
+    """Shipped terms, extended or overridden (same English term) by the user's file. A form the user's file gives
+    (超长期特别国债) is the user's entry's wherever a shipped entry also lists it as an alias or variant: the shipped
+    entry keeps its other forms (特别国债)."""
     terms = {t.en.lower(): t for t in read_terms(SHIPPED)}
-    if user_file:
-        for term in read_terms(Path(user_file)):
-            terms[term.en.lower()] = term
+    if not user_file:
+        return list(terms.values())
+    user = read_terms(Path(user_file))
+    taken = {form.lower() for t in user for form in (t.en, t.zh, *t.aliases_en, *t.aliases_zh, *t.variants_en,
+                                                       *t.variants_zh)}
+    for key, term in terms.items():
+        fields = ("aliases_en", "aliases_zh", "variants_en", "variants_zh")
+        kept = {name: [f for f in getattr(term, name) if f.lower() not in taken] for name in fields}
+        if any(kept[name] != getattr(term, name) for name in fields):
+            terms[key] = term.model_copy(update=kept)
+    for term in user:
+        terms[term.en.lower()] = term
     return list(terms.values())
