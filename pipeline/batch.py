@@ -280,6 +280,10 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
         raise IOFailure(f"{output}: is a folder; --output must be a file path (or use --output-format parquet)")
     if output_format == "parquet" and output.exists() and not output.is_dir():
         raise IOFailure(f"{output}: is a file; with --output-format parquet, --output is a folder of shards")
+    if str(output) == "-" and (resume or overwrite or output_format != "jsonl"):
+        raise UsageError("--output - writes JSONL to stdout: --resume, --overwrite and parquet need a file or folder")
+    if str(output) == "-" or source == "-":
+        return
     if isinstance(source, (str, Path)):
         src = check_source(source)
         if output.exists() and output.samefile(src):
@@ -311,13 +315,15 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
                   batch_size=batch_size, output_format=output_format)
+    if ray is not None and source == "-":
+        raise UsageError("--input - (stdin) is read by this process: use the local engine, or give Ray a file")
     if ray is not None:
         from .ray_engine import require
 
         require()  # before the output is touched
     id_field, text_field = _columns(source, id_field, text_field, quiet)
     existed = out.exists()
-    sink = ParquetShards(out) if output_format == "parquet" else JsonlFile(out)
+    sink = StdoutSink() if str(output) == "-" else ParquetShards(out) if output_format == "parquet" else JsonlFile(out)
     try:
         if sink.has_results() and not (resume or overwrite):
             raise InputError(f"{out} already has results: pass --resume to continue it or --overwrite to replace it")
@@ -382,6 +388,37 @@ class JsonlFile:
     def discard_if_empty(self) -> None:
         if not self.has_results():
             self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class StdoutSink:
+    """`--output -`: JSONL on stdout (progress and the summary go to stderr); nothing to resume or replace."""
+
+    path = Path("<stdout>")
+
+    def __init__(self):
+        sys.stdout.flush()
+        self.fd = os.dup(sys.stdout.fileno())  # workers close their copy of it, not stdout
+
+    def has_results(self) -> bool:
+        return False
+
+    def clear(self) -> None:
+        pass
+
+    def completed(self) -> tuple[Counter, Counter]:
+        return Counter(), Counter()
+
+    def write(self, line: dict | Encoded) -> str | None:
+        return _write_line(self.fd, line, self.path)
+
+    def flush(self) -> None:
+        pass
+
+    def discard_if_empty(self) -> None:
+        pass
 
     def close(self) -> None:
         os.close(self.fd)

@@ -135,7 +135,11 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     """(location, row) for every record, in order; a row that cannot be read is a RecordError.
 
     `source` is a path (.jsonl/.json/.ndjson, .csv/.tsv, .parquet, a `save_to_disk` folder, a folder of .txt
-    files whose names become ids), a `datasets.Dataset`, a pandas DataFrame or a list of dicts."""
+    files whose names become ids), "-" (JSONL on stdin), a `datasets.Dataset`, a pandas DataFrame or a list of
+    dicts."""
+    if isinstance(source, str) and source == "-":  # JSONL on stdin
+        yield from _jsonl_rows("<stdin>", "UTF-8", _utf8_lines(sys.stdin.buffer))
+        return
     if _is_dataframe(source):  # iterating a DataFrame gives its column names: read its rows (NaN is no value)
         columns = list(source.columns)
         source = ({k: (None if isinstance(v, float) and v != v else v) for k, v in zip(columns, values)}
@@ -244,7 +248,7 @@ def choose_columns(row: dict, id_field: str | None = None, text_field: str | Non
 def first_row(source) -> dict | None:
     """The first readable record of a path, list or dataset (for choosing columns before a run); None when there is
     none, or when `source` is an iterator that a peek would consume."""
-    if not isinstance(source, (str, Path)) and iter(source) is source:
+    if source == "-" or not isinstance(source, (str, Path)) and iter(source) is source:
         return None
     return next((row for _, row in iter_rows(source) if not isinstance(row, RecordError)), None)
 
@@ -283,14 +287,9 @@ def _article(row: dict, line_id: str, id_field: str, text_field: str, title_fiel
 def _lines(p: Path):
     """(line number, text or None when the line is not valid in the file's encoding) of every non-blank line."""
     encoding = _encoding(p)
-    if encoding == "utf-8-sig":
+    if encoding == "utf-8-sig":  # a byte-order mark may open the file (and, after concatenation, any line)
         with p.open("rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                if raw.strip():
-                    try:  # a byte-order mark may open the file (and, after concatenation, any line)
-                        yield number, raw.decode("utf-8-sig")
-                    except UnicodeDecodeError:
-                        yield number, None
+            yield from _utf8_lines(fh)
         return
     # UTF-16 / UTF-32: a line that does not decode (an odd byte, a lone surrogate) comes back with U+FFFD marks
     with p.open(encoding=encoding, errors="replace", newline=None) as fh:
@@ -299,10 +298,23 @@ def _lines(p: Path):
                 yield number, None if "\ufffd" in line else line
 
 
+def _utf8_lines(stream):
+    """(line number, text or None when the line is not valid UTF-8) of every non-blank line of a byte stream."""
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            try:
+                yield number, raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                yield number, None
+
+
 def _jsonl(p: Path):
-    encoding = _encoding(p).replace("-sig", "").upper()
-    for number, text in _lines(p):
-        line_id = f"{p.name}:{number}"
+    yield from _jsonl_rows(p.name, _encoding(p).replace("-sig", "").upper(), _lines(p))
+
+
+def _jsonl_rows(name: str, encoding: str, lines):
+    for number, text in lines:
+        line_id = f"{name}:{number}"
         if text is None:
             yield line_id, RecordError(f"line is not valid {encoding}", record=line_id, code="not_utf8")
             continue

@@ -256,3 +256,15 @@ def test_glossary_finds_the_text_column(tmp_path, capsys):
     assert main(["glossary", str(records), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["terms"]
     assert [r["articles"] for r in rows if r["term_zh"] == "再贷款"] == [["x"]]
+
+
+def test_batch_reads_stdin_and_writes_stdout_with_progress_on_stderr(example_en, tmp_path):
+    lines = "".join(json.dumps(r) + "\n" for r in [{"id": "a", "text": example_en}, {"id": "b"}]) + "not json\n"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "batch", "-i", "-", "-o", "-"], input=lines,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    records = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert proc.returncode == 3 and [r["id"] for r in records] == ["a", "b", "<stdin>:3"]
+    assert records[0]["summary_en"] and [r["error"]["code"] for r in records[1:]] == ["missing_text", "bad_json"]
+    assert "done: 1, failed: 2" in proc.stderr and not (tmp_path / "-").exists()
+    code, _, err = run_cli("batch", "-i", str(tmp_path / "x.jsonl"), "-o", "-", "--resume")
+    assert code == 2 and "--output - writes JSONL to stdout" in err
