@@ -166,8 +166,8 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
             yield from _txt_folder(p, id_field, text_field)
         return
     suffix = p.suffix.lower()
-    if suffix == ".json" and _starts_with(p, b"["):
-        yield from _json_array(p)
+    if suffix == ".json" and (_starts_with(p, b"[") or not _first_line_is_json(p)):
+        yield from _json_document(p)
     elif suffix in (".jsonl", ".json", ".ndjson"):
         yield from _jsonl(p)
     elif suffix in (".csv", ".tsv"):
@@ -209,7 +209,8 @@ def count_records(source) -> int | None:
                 return sum(_parquet_rows(shard) for shard in shards)
             return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
         suffix = p.suffix.lower()
-        if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not _starts_with(p, b"["):
+        if suffix in (".jsonl", ".ndjson") and p.is_file() or suffix == ".json" and p.is_file() and not \
+                _starts_with(p, b"[") and _first_line_is_json(p):
             return sum(1 for _ in _lines(p))
         if suffix == ".parquet" and p.is_file():
             return _parquet_rows(p)
@@ -381,11 +382,25 @@ def _starts_with(p: Path, prefix: bytes) -> bool:
         return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
 
 
-def _json_array(p: Path):
-    """A .json file holding one array of records (read whole: such files are small by nature)."""
-    rows = _readable(p, "JSON array", lambda: json.loads(p.read_bytes().decode("utf-8-sig")))
+def _first_line_is_json(p: Path) -> bool:
+    """Whether the first non-blank line of a .json file is a whole JSON value (JSON lines), not the start of one
+    pretty-printed document."""
+    for _, text in _lines(p):
+        try:
+            json.loads(text or "")
+        except json.JSONDecodeError:
+            return False
+        return True
+    return True
+
+
+def _json_document(p: Path):
+    """A .json file holding one document, read whole (such files are small by nature): an array of records, or
+    one record as an object; anything else is refused once."""
+    rows = _readable(p, "JSON document", lambda: json.loads(p.read_bytes().decode("utf-8-sig")))
+    rows = [rows] if isinstance(rows, dict) else rows
     if not isinstance(rows, list):
-        raise InputError(f"{p}: a .json input is an array of records or JSON lines")
+        raise InputError(f"{p}: a .json input is an array of records, one record, or JSON lines")
     for number, row in enumerate(rows, start=1):
         line_id = f"{p.name}:[{number - 1}]"
         yield line_id, row if isinstance(row, dict) else RecordError("a record must be an object", record=line_id,

@@ -196,3 +196,22 @@ def test_progress_counts_processed_records_and_the_summary_has_its_own_line(tmp_
     assert main(["batch", "-i", str(source), "-o", str(out), "--resume"]) == 0
     err = capsys.readouterr().err
     assert "1/1" in err and "/3" not in err and "\ndone: 1," in err  # the two skipped records are not progress
+
+
+def test_a_pretty_printed_json_file_is_read_as_its_records_or_refused_once(tmp_path):
+    from pipeline.errors import InputError
+    from pipeline.io import iter_records
+
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"id": "a", "text": "Banks lent more."}, indent=2), encoding="utf-8")
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([{"id": "a", "text": "Banks lent more."}, {"id": "b", "text": "Rates fell."}],
+                               indent=2), encoding="utf-8")
+    lines = tmp_path / "lines.json"
+    lines.write_text('{"id": "a", "text": "Banks lent more."}\n{"id": "b", "text": "Rates fell."}\n', encoding="utf-8")
+    assert [a.id for a in iter_records(one)] == ["a"]
+    assert [a.id for a in iter_records(many)] == [a.id for a in iter_records(lines)] == ["a", "b"]
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "id": "a",\n  "text": "Banks lent more."\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable JSON document"):
+        list(iter_records(broken))
