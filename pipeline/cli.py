@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io as _io
 import json
 import os
@@ -296,8 +297,27 @@ def _path(value: str) -> str:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for an unknown option, from the options of every command."""
+
+    def error(self, message: str):
+        unknown = message.split("unrecognized arguments: ", 1)[1].split() if "unrecognized arguments: " in message \
+            else []
+        options = {o for p in [self, *_subparsers(self)] for a in p._actions for o in a.option_strings}
+        for arg in unknown:
+            close = difflib.get_close_matches(arg.split("=")[0], sorted(options), n=1) if arg.startswith("--") else []
+            if close:
+                message += f" (did you mean {close[0]}?)"
+                break
+        super().error(message)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    return [p for a in parser._actions if isinstance(a, argparse._SubParsersAction) for p in a.choices.values()]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bisum",
         description="Bilingual (English + Chinese) summarizer for machine-translated financial news.",
     )

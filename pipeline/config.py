@@ -11,6 +11,8 @@ explicit opt-ins `trust_remote_code: true` / `allow_pickle: true` of a model spe
 """
 from __future__ import annotations
 
+import difflib
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -322,14 +324,35 @@ def resolve_config_path(name: str | Path) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"config file not found: {name} (give a path or a name from {CONFIG_DIR})")
+    names = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+    close = difflib.get_close_matches(path.stem, names, n=1) if path.parent == Path(".") else []
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise ConfigError(f"config file not found: {name} ({hint}give a path or a name from {CONFIG_DIR}: "
+                      f"{', '.join(names)})")
+
+
+def _section(loc: tuple) -> type[BaseModel] | None:
+    """The settings model that holds the key at `loc` (Config, SummarizeConfig, a ModelSpec, ...), if any."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        found = [t for t in (field.annotation, *typing.get_args(field.annotation))
+                 if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not found:
+            return None
+        model = found[0]
+    return model
 
 
 def _describe(err: ValidationError, source: str) -> str:
     first = err.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "<top>"
     if first["type"] == "extra_forbidden":
-        problem = f"unknown config key '{where}'"
+        section = _section(first["loc"])
+        close = difflib.get_close_matches(str(first["loc"][-1]), list(section.model_fields), n=1) if section else []
+        problem = f"unknown config key '{where}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     else:
         problem = f"bad value for '{where}': {first['msg']}"
     more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""

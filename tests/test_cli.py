@@ -268,3 +268,17 @@ def test_batch_reads_stdin_and_writes_stdout_with_progress_on_stderr(example_en,
     assert "done: 1, failed: 2" in proc.stderr and not (tmp_path / "-").exists()
     code, _, err = run_cli("batch", "-i", str(tmp_path / "x.jsonl"), "-o", "-", "--resume")
     assert code == 2 and "--output - writes JSONL to stdout" in err
+
+
+def test_did_you_mean_for_flags_config_keys_and_config_names(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["summarize", "a.txt", "--max-sentenses", "1"])
+    assert "did you mean --max-sentences?" in capsys.readouterr().err
+    config = tmp_path / "c.yaml"
+    config.write_text("summarize:\n  max_sentence: 2\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Banks lent more to small firms this year.\n", encoding="utf-8")
+    assert main(["summarize", str(article), "--config", str(config)]) == 2
+    assert "unknown config key 'summarize.max_sentence' (did you mean 'max_sentences'?)" in capsys.readouterr().err
+    assert main(["summarize", str(article), "--config", "hf-smal"]) == 2
+    assert "did you mean 'hf-small'?" in capsys.readouterr().err
