@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -298,12 +298,13 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
 def run_batch(source, output: str | Path, config: Config | str | None = None, *, resume: bool = False,
               overwrite: bool = False, workers: int = 1, limit: int | None = None, quiet: bool = True,
               id_field: str | None = None, text_field: str | None = None, batch_size: int | None = None,
-              ray: RayOptions | None = None, output_format: str = "jsonl") -> BatchStats:
+              ray: RayOptions | None = None, output_format: str = "jsonl",
+              on_start: Callable[[], None] | None = None) -> BatchStats:
     """Process every record of `source` into `output`: a JSONL file, or with `output_format="parquet"` a folder
     of parquet shards (ParquetShards); see the module docstring. The output is locked while the run writes it:
     a second run on the same output stops with the error output_locked. With `ray` (RayOptions) the records are
     processed by Ray Data actors (pipeline/ray_engine.py) instead of local processes; reading, resume, output
-    and errors are the same."""
+    and errors are the same. `on_start()` is called once the checks passed and the output is open."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
@@ -333,6 +334,8 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         stats = BatchStats()
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
+        if on_start is not None:  # the checks passed and the output is open: the run starts
+            on_start()
         if total is not None:  # the bar counts the records this run processes: its rate is theirs, not the skips'
             total = max(total - sum(done[0].values()), 0)
         start = time.perf_counter()

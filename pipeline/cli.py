@@ -43,6 +43,18 @@ def _summarizer(args):
     return BilingualSummarizer(_config(args))
 
 
+def _announce(config, fields: list[str] | None = None) -> None:
+    """Once per command, on stderr: each output field that will be null for every article of one language, with
+    the whole reason and how to fix it (each record's warning then stays short)."""
+    from .translate import TranslateStage
+
+    for field, why in TranslateStage(config.translate).unavailable().items():
+        if fields is None or field in fields:
+            articles = "Chinese" if field == "summary_en" else "English"
+            print(terminal(f"bisum: note: {field} will be null for every {articles} article: {why}"),
+                  file=sys.stderr)
+
+
 def cmd_summarize(args) -> int:
     from .io import TABLE_SUFFIXES, read_text_file, stable_id
     from .render_result import to_markdown, to_text
@@ -55,6 +67,7 @@ def cmd_summarize(args) -> int:
     text = read_text_file(args.file, summarizer.config.input.max_chars)
     article_id = args.id or (Path(args.file).stem if args.file != "-" else stable_id(text))
     result = summarizer.run(Article(id=article_id, text=text, title=args.title))
+    _announce(summarizer.config, [f for f in ("summary_en", "summary_zh") if getattr(result, f) is None])
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif args.format == "md":
@@ -82,7 +95,8 @@ def cmd_batch(args) -> int:
         raise UsageError(f"{', '.join(other)} with --engine {args.engine} would be ignored: {hint}")
     workers = given.pop("workers", 1)
     ray = RayOptions(address=given.pop("ray_address", None), **given) if args.engine == "ray" else None
-    stats = run_batch(args.input, args.output, _config(args), resume=args.resume, overwrite=args.overwrite,
+    config = _config(args)
+    stats = run_batch(args.input, args.output, config, on_start=lambda: _announce(config), resume=args.resume, overwrite=args.overwrite,
                       workers=workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
                       text_field=args.text_field, batch_size=args.batch_size, ray=ray,
                       output_format=args.output_format)
@@ -211,6 +225,7 @@ def cmd_demo(args) -> int:
     if not files:
         raise InputError(f"{args.folder}: no .txt articles found")
     summarizer = _summarizer(args)
+    _announce(summarizer.config)
     for path in files:
         result = summarizer.run(Article(id=path.stem, text=read_text_file(path)))
         print(to_text(result))

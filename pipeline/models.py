@@ -22,10 +22,9 @@ def _offline(spec: ModelSpec) -> bool:
 def _hint(spec: ModelSpec) -> str:
     if Path(spec.model).exists():
         return "the folder must hold config.json, the weights and the tokenizer files (save_pretrained output)"
-    folder = "set `model:` to a local folder with the weights (e.g. from `huggingface-cli download ID --local-dir DIR`)"
+    folder = "set `model:` to a local folder with the weights"
     if not spec.download:
-        return (f"downloads are off for this model (download: false): {folder}, or set `download: true` "
-                "(as configs/hf-small.yaml does) on a machine that reaches the Hugging Face hub")
+        return f"{folder}, or `download: true` where the hub is reachable (or use --config offline)"
     if _offline(spec):
         return f"HF_HUB_OFFLINE is set, so nothing is downloaded: unset it on a machine that reaches the hub, or {folder}"
     return "check the model id and revision, and that this machine reaches the Hugging Face hub"
@@ -133,19 +132,28 @@ def gguf_file(model: str) -> Path | None:
     return Path(model).expanduser() if model.lower().endswith(".gguf") else None
 
 
+def hf_missing(spec: ModelSpec) -> str | None:
+    """Why a Hugging Face model cannot load, found without importing torch or transformers (no such folder; not in
+    the local cache with downloads off), else None."""
+    single = gguf_file(spec.model)
+    local = Path(spec.model).expanduser()
+    if (spec.model.startswith(("/", "./", "../", "~")) or single) and not local.exists():
+        return (f"cannot load model '{spec.model}': there is no such {'file' if single else 'folder'}. How to fix: "
+                "set `model:` to a folder holding the model (save_pretrained output), a .gguf file or a hub id")
+    if _offline(spec) and not local.exists() and not _in_local_cache(spec):
+        return (f"cannot load model '{describe(spec)}' from the local Hugging Face cache: it is not there. "
+                f"How to fix: {_hint(spec)}")
+    return None
+
+
 def load_hf(spec: ModelSpec, kind: str, device: str, build) -> tuple[object, object]:
     """(tokenizer, model) of a Hugging Face model through one code path for the transformers and CTranslate2
     runtimes: the same checks of the source, the same tokenizer; `build(spec, kind, source, kwargs, device)`
     makes the runtime's model. A `.gguf` file is read by transformers' own GGUF loader."""
-    single = gguf_file(spec.model)
-    local = Path(spec.model).expanduser()
-    if (spec.model.startswith(("/", "./", "../", "~")) or single) and not local.exists():
-        raise ModelLoadError(f"cannot load model '{spec.model}': there is no such {'file' if single else 'folder'}. "
-                             "How to fix: set `model:` to a folder holding the model (save_pretrained output), a "
-                             ".gguf file or a hub id")
-    if _offline(spec) and not local.exists() and not _in_local_cache(spec):
-        raise ModelLoadError(f"cannot load model '{describe(spec)}' from the local Hugging Face cache: it is not there. "
-                             f"How to fix: {_hint(spec)}")  # said without importing torch or transformers
+    why = hf_missing(spec)
+    if why:
+        raise ModelLoadError(why)
+    single, local = gguf_file(spec.model), Path(spec.model).expanduser()
     from transformers import AutoTokenizer
 
     kwargs = {"revision": spec.revision, "local_files_only": _offline(spec)}

@@ -282,3 +282,17 @@ def test_did_you_mean_for_flags_config_keys_and_config_names(tmp_path, capsys):
     assert "unknown config key 'summarize.max_sentence' (did you mean 'max_sentences'?)" in capsys.readouterr().err
     assert main(["summarize", str(article), "--config", "hf-smal"]) == 2
     assert "did you mean 'hf-small'?" in capsys.readouterr().err
+
+
+def test_a_field_null_for_every_record_is_said_once_and_each_warning_stays_short(tmp_path, example_en, capsys):
+    records = tmp_path / "in.jsonl"
+    records.write_text("".join(json.dumps({"id": f"r{i}", "text": example_en}) + "\n" for i in range(3)),
+                       encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-i", str(records), "-o", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("bisum: note: summary_zh will be null for every English article") == 1
+    assert "How to fix" in err
+    for line in out.read_text(encoding="utf-8").splitlines():
+        (warning,) = [w for w in json.loads(line)["warnings"] if w.startswith("summary_zh is missing")]
+        assert len(warning) < 260  # the reason and a short fix (it was ~400 characters)

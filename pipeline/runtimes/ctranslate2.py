@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..config import ModelSpec
 from ..errors import ModelLoadError
-from ..models import describe, guards, load_hf, set_threads
+from ..models import describe, guards, hf_missing, load_hf, set_threads
 
 INSTALL = "pip install 'bisum[fast]' (or pip install 'ctranslate2>=4.6,<5')"
 CACHE = Path(os.environ.get("BISUM_CT2_CACHE", Path.home() / ".cache" / "bisum" / "ctranslate2"))
@@ -45,6 +45,9 @@ class CTranslate2Runtime:
         if unknown:
             raise ValueError(f"generation setting(s) {', '.join(unknown)} have no CTranslate2 equivalent: "
                              "remove them, or use `runtime: transformers` for this model")
+
+    def missing(self, spec: ModelSpec) -> str | None:
+        return hf_missing(spec)
 
     def load(self, spec: ModelSpec, kind: str):
         return load_hf(spec, kind, _device(spec), _build)

@@ -8,6 +8,7 @@ input at sentence boundaries."""
 from __future__ import annotations
 
 import atexit
+import importlib.util
 from types import SimpleNamespace
 
 from ..config import ModelSpec
@@ -32,21 +33,32 @@ class LlamaCppRuntime:
         if spec.generation.get("num_beams", 1) != 1:
             raise ValueError("`runtime: llama-cpp` decodes greedily or by sampling: num_beams must be 1")
 
+    def missing(self, spec: ModelSpec) -> str | None:
+        from ..model_store import resolve
+
+        try:
+            path, _ = resolve(spec.model, spec.cache_dir)
+        except ModelLoadError as exc:
+            return exc.message
+        if not path.is_file():
+            return (f"cannot load model '{spec.model}': there is no such file. How to fix: set `model:` to a .gguf "
+                    "file or a name from `bisum models list`")
+        if importlib.util.find_spec("llama_cpp") is None:
+            return (f"cannot load model '{spec.model}': `runtime: llama-cpp` needs llama-cpp-python, which is not "
+                    f"installed. How to fix: {INSTALL}")
+        return None
+
     def load(self, spec: ModelSpec, kind: str):
         from ..model_store import resolve, sha256_of
 
         if kind != "causal":
             raise ModelLoadError(f"cannot load model '{describe(spec)}' with llama-cpp as a {kind} model. How to "
                                  "fix: use `backend: causal` with `runtime: llama-cpp`")
+        why = self.missing(spec)
+        if why:
+            raise ModelLoadError(why)
         path, item = resolve(spec.model, spec.cache_dir)
-        if not path.is_file():
-            raise ModelLoadError(f"cannot load model '{spec.model}': there is no such file. How to fix: set `model:` "
-                                 "to a .gguf file or a name from `bisum models list`")
-        try:
-            import llama_cpp
-        except ImportError:
-            raise ModelLoadError(f"cannot load model '{spec.model}': `runtime: llama-cpp` needs llama-cpp-python, "
-                                 f"which is not installed. How to fix: {INSTALL}") from None
+        import llama_cpp
 
         threads = set_threads(None)
         context = spec.context_size or CONTEXT

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..config import ModelSpec
 from ..errors import ModelLoadError
-from ..models import describe, guards, load_hf, set_threads
+from ..models import describe, guards, hf_missing, load_hf, set_threads
 
 
 class TransformersRuntime:
@@ -16,6 +16,9 @@ class TransformersRuntime:
         if spec.compute_type not in (None, "int8"):
             raise ValueError(f"compute_type '{spec.compute_type}' needs `runtime: ctranslate2` (the transformers "
                              "runtime takes `int8`, or a `dtype`)")
+
+    def missing(self, spec: ModelSpec) -> str | None:
+        return hf_missing(spec)
 
     def load(self, spec: ModelSpec, kind: str):
         return load_hf(spec, kind, _device(spec), _torch_model)

@@ -52,6 +52,21 @@ class TranslateStage:
         return TRANSLATORS[spec.backend or self.config.backend](spec, source, target, self.detector,
                                                                self.config.protect)
 
+    def unavailable(self) -> dict[str, str]:
+        """{output field: why} for each translation that cannot be produced with this config, found without
+        loading a model (translation off, no model configured, a model file or package missing): the commands say
+        each once before a run."""
+        from ..runtimes import runtime
+
+        out = {}
+        for source, target in (("en", "zh"), ("zh", "en")):
+            spec = getattr(self.config, f"{source}_{target}", None)
+            why = _disabled(self.config, source, target) if self.backend(source, target) is None else \
+                runtime(spec.runtime).missing(spec)
+            if why:
+                out[f"summary_{target}"] = why
+        return out
+
     def run(self, summaries: list[Summary], target: str) -> list[Summary]:
         """Each summary (all in one source language) in `target`, in order: translated, or missing with a
         notice that says why."""
@@ -61,10 +76,8 @@ class TranslateStage:
         field = f"summary_{target}"
         backend = self.backend(source, target)
         if backend is None:
-            why = ("translation is disabled by config (translate.backend: none)" if self.config.backend == "none"
-                   else f"no {source}_{target} model is configured (translate.{source}_{target}: null)")
-            return [Summary(lang=target, text=None, backend="none",
-                            notices=[Notice.missing("translation_disabled", field, why)]) for _ in summaries]
+            return [Summary(lang=target, text=None, backend="none", notices=[Notice.missing(
+                "translation_disabled", field, _disabled(self.config, source, target))]) for _ in summaries]
         groups = [[s.text for s in split_sentences(summary.text, source)] for summary in summaries]
         sentences = [s for group in groups for s in group]
         try:
@@ -175,3 +188,8 @@ def _notices(failed: list[dict[str, list[str]]], source: str, field: str) -> lis
 
 
 __all__ = ["TRANSLATORS", "ModelTranslator", "TranslateStage", "TranslatorBackend"]
+
+
+def _disabled(config: TranslateConfig, source: str, target: str) -> str:
+    return ("translation is disabled by config (translate.backend: none)" if config.backend == "none"
+            else f"no {source}_{target} model is configured (translate.{source}_{target}: null)")
