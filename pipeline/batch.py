@@ -304,7 +304,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     of parquet shards (ParquetShards); see the module docstring. The output is locked while the run writes it:
     a second run on the same output stops with the error output_locked. With `ray` (RayOptions) the records are
     processed by Ray Data actors (pipeline/ray_engine.py) instead of local processes; reading, resume, output
-    and errors are the same. `on_start()` is called once the checks passed and the output is open."""
+    and errors are the same. `on_start()` is called once, when the first record comes back (the engine runs)."""
     from tqdm import tqdm
 
     config = config if isinstance(config, Config) else load_config(config)
@@ -334,14 +334,15 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
         stats = BatchStats()
         total = count_records(source)
         total = min(total, limit) if total is not None and limit is not None else (total if limit is None else limit)
-        if on_start is not None:  # the checks passed and the output is open: the run starts
-            on_start()
         if total is not None:  # the bar counts the records this run processes: its rate is theirs, not the skips'
             total = max(total - sum(done[0].values()), 0)
         start = time.perf_counter()
         with tqdm(total=total, disable=quiet, unit="article", file=sys.stderr, dynamic_ncols=True, delay=0.5) as bar:
             for kind, line in _stream(source, id_field, text_field, limit, done, stats, config, workers, sink.fd,
                                       batch_size, ray):
+                if on_start is not None:  # the first record came back: the engine runs
+                    on_start, started = None, on_start
+                    started()
                 if kind == "skipped":
                     stats.skipped += 1
                     stats.skipped_failed += line["failed"]

@@ -6,6 +6,7 @@ import csv
 import difflib
 import io as _io
 import json
+import logging
 import os
 import signal
 import sys
@@ -34,7 +35,9 @@ def _config(args):
         overrides["summarize"] = {**budget, "max_share": None}
     if getattr(args, "lang", None):
         overrides["language"] = args.lang
-    return load_config(args.config, overrides)
+    config = load_config(args.config, overrides)
+    logging.getLogger("bisum").info("config: %s%s", config.source, f" with {overrides}" if overrides else "")
+    return config
 
 
 def _summarizer(args):
@@ -337,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bilingual (English + Chinese) summarizer for machine-translated financial news.",
     )
     parser.add_argument("--version", action="version", version=f"bisum {__version__}")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="say on stderr what loads (config, term base, models), from where and how long it took")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("summarize", help="clean, summarize (en + zh) and build the glossary of one article",
@@ -476,6 +481,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    if args.verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("bisum: %(message)s"))
+        log = logging.getLogger("bisum")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     try:
         return args.func(args)
     except BisumError as exc:

@@ -86,6 +86,8 @@ class BilingualSummarizationPipeline(Pipeline):
         return {}, {"budget": kwargs} if kwargs else {}, {}
 
     def __call__(self, inputs, *args, **kwargs):
+        if hasattr(inputs, "column_names") and hasattr(inputs, "features"):  # a datasets.Dataset: its rows
+            inputs = list(inputs)
         if isinstance(inputs, (list, tuple)) and not inputs:  # the base class fails on nothing to iterate
             self._sanitize_parameters(**{k: v for k, v in kwargs.items() if k not in self.CALL_SETTINGS})
             return []

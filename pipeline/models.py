@@ -2,12 +2,16 @@
 the Hugging Face runtimes for a hub id, a local folder or a .gguf file, with clear errors."""
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from .config import ModelSpec
 from .errors import ModelLoadError
+
+LOG = logging.getLogger("bisum")  # `bisum --verbose` shows its INFO lines: what loads, from where, how long
 
 
 def describe(spec: ModelSpec) -> str:
@@ -22,7 +26,7 @@ def _offline(spec: ModelSpec) -> bool:
 def _hint(spec: ModelSpec) -> str:
     if Path(spec.model).exists():
         return "the folder must hold config.json, the weights and the tokenizer files (save_pretrained output)"
-    folder = "set `model:` to a local folder with the weights"
+    folder = "set `model:` to a folder with the weights"
     if not spec.download:
         return f"{folder}, or `download: true` where the hub is reachable (or use --config offline)"
     if _offline(spec):
@@ -80,10 +84,14 @@ def load_model(spec: ModelSpec, kind: str = "seq2seq"):
     if key not in _LOADED:
         from .runtimes import runtime
 
+        start = time.perf_counter()
         try:
             _LOADED[key] = runtime(spec.runtime).load(spec, kind)
+            LOG.info("loaded %s model %s (runtime %s, device %s) in %.2f s", kind, describe(spec), spec.runtime,
+                     spec.device, time.perf_counter() - start)
         except ModelLoadError as exc:
             _LOADED[key] = exc
+            LOG.info("could not load %s model %s: %s", kind, describe(spec), exc.message)
     if isinstance(_LOADED[key], ModelLoadError):
         # a new exception each time: re-raising the cached one would chain every caller's frames onto it
         raise ModelLoadError(_LOADED[key].message) from None

@@ -910,3 +910,11 @@ def test_english_with_foreign_names_and_chinese_with_english_terms_pass_the_gate
     from pipeline.lang import detect_language
 
     assert detect_language(text) in ("en", "zh")
+
+
+def test_hf_pipeline_iterates_a_datasets_dataset(hf_pipe):
+    import datasets
+
+    rows = datasets.Dataset.from_list([{"id": "a", "text": GOOD_EN}, {"id": "b", "text": GOOD_ZH}])
+    results = hf_pipe(rows, batch_size=2)
+    assert [r["id"] for r in results] == ["a", "b"] and all("error" not in r for r in results)

@@ -2,6 +2,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -295,4 +296,12 @@ def test_a_field_null_for_every_record_is_said_once_and_each_warning_stays_short
     assert "How to fix" in err
     for line in out.read_text(encoding="utf-8").splitlines():
         (warning,) = [w for w in json.loads(line)["warnings"] if w.startswith("summary_zh is missing")]
-        assert len(warning) < 260  # the reason and a short fix (it was ~400 characters)
+        assert len(warning) < 260  # the reason and a short fix (it was 391 characters)
+
+
+def test_verbose_says_what_loads(article_file):
+    code, _, err = run_cli("--verbose", "summarize", str(article_file))
+    assert code == 0 and "bisum: config: <embedded default>" in err and re.search(r"bisum: term base: \d+ entries", err)
+    assert "could not load seq2seq model Helsinki-NLP/opus-mt-en-zh" in err
+    code, _, err = run_cli("summarize", str(article_file))
+    assert code == 0 and "bisum: config:" not in err

@@ -144,7 +144,7 @@ def test_offline_model_error_names_model_place_and_fix(monkeypatch, example_en, 
         BilingualSummarizer(config).run(Article(id="a", text=example_en))
     message = err.value.message
     assert "sshleifer/distilbart-cnn-12-6@main" in message and "local Hugging Face cache" in message
-    assert "How to fix" in message and "local folder" in message
+    assert "How to fix" in message and "folder with the weights" in message
 
 
 def test_the_fast_config_is_hf_small_on_ctranslate2():

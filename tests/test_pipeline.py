@@ -45,7 +45,7 @@ def test_missing_translation_model_is_reported_not_faked(summarizer, example_en)
     result = summarizer.run(Article(id="a", text=example_en))
     assert result.summary_zh is None
     warning = next(w for w in result.warnings if w.startswith("summary_zh is missing"))
-    assert "Helsinki-NLP/opus-mt-en-zh" in warning and "local folder" in warning
+    assert "Helsinki-NLP/opus-mt-en-zh" in warning and "folder with the weights" in warning
     assert result.provenance["summary_zh"].details["available"] is False
     assert result.provenance["summary_zh"].model == "Helsinki-NLP/opus-mt-en-zh"
 

@@ -7,6 +7,8 @@ without evidence of the financial sense."""
 from __future__ import annotations
 
 import bisect
+import logging
+import time
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -389,4 +391,8 @@ class TermDetector:
 @lru_cache(maxsize=4)
 def detector_for(user_file: str | None) -> TermDetector:
     """A detector over the shipped terms plus the user's file, built once per process."""
-    return TermDetector(load_terms(Path(user_file) if user_file else None))
+    start = time.perf_counter()
+    detector = TermDetector(load_terms(Path(user_file) if user_file else None))
+    logging.getLogger("bisum").info("term base: %d entries (shipped%s) in %.2f s", len(detector.terms),
+                                    f" + {user_file}" if user_file else "", time.perf_counter() - start)
+    return detector

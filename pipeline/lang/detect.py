@@ -2,6 +2,8 @@
 identifier (py3langid, loaded on the first Latin-script text) refuses other languages written in Latin letters."""
 from __future__ import annotations
 
+import logging
+import time
 from functools import lru_cache
 
 import regex
@@ -57,9 +59,12 @@ _NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt"
 
 @lru_cache(maxsize=1)
 def _identifier():
+    start = time.perf_counter()
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    logging.getLogger("bisum").info("language identifier py3langid loaded in %.2f s", time.perf_counter() - start)
+    return identifier
 
 
 def _refuse_other_latin(text: str, record: str | None) -> None:
