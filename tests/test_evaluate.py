@@ -213,3 +213,14 @@ def test_a_subset_dataframes_and_to_pandas(tmp_path):
     assert report.pairs == 2 and any("2 left out" in note for note in report.notes)
     table = report.to_pandas()
     assert list(table.columns) == ["system", "metric", "value", "low", "high"] and len(table) == len(report.metrics())
+
+
+def test_report_markdown_escapes_only_what_came_from_input(tmp_path):
+    from pipeline.evaluate import to_markdown
+
+    refs = write_jsonl(tmp_path / "refs.jsonl", REFS)
+    good = [{"id": r["id"], "summary": r["summary"]} for r in REFS]
+    bad = [{"id": r["id"], "summary": "Nothing here."} for r in REFS]
+    text = to_markdown(evaluate([good, bad], refs, names=["good_*", "bad"], rounds=200))
+    assert "<0.001" in text and "&lt;" not in text and "| good\\_\\* - bad |" in text
+    assert "| rouge1_f |" in text and "rouge1\\_f" not in text  # our metric names as written, everywhere

@@ -27,8 +27,9 @@ def _rows(report: EvalReport) -> list[list[str]]:
     return [[m, *(_cell(report, i, m) for i in range(len(report.systems)))] for m in report.metrics()]
 
 
-def _comparison_rows(report: EvalReport) -> list[list[str]]:
-    return [[c.metric, f"{c.a} - {c.b}", f"{c.difference:+.2f}", f"{c.p_value:.3f}" if c.p_value >= 0.001 else "<0.001",
+def _comparison_rows(report: EvalReport) -> list[list]:
+    """Per comparison: metric, (system a, system b), difference, p, verdict."""
+    return [[c.metric, (c.a, c.b), f"{c.difference:+.2f}", f"{c.p_value:.3f}" if c.p_value >= 0.001 else "<0.001",
              "yes" if c.p_value < 0.05 else "no"] for c in report.comparisons]
 
 
@@ -40,7 +41,9 @@ def to_markdown(report: EvalReport) -> str:
     if report.comparisons:
         lines += ["", "## Paired bootstrap tests", "", "| metric | difference | value | p | p < 0.05 |",
                   "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(map(markdown_cell, row)) + " |" for row in _comparison_rows(report)]
+        # system names came from input and are escaped; metric names and numbers are ours and stay as written
+        lines += ["| " + " | ".join([row[0], " - ".join(map(markdown_cell, row[1])), *row[2:]]) + " |"
+                  for row in _comparison_rows(report)]
     lines += [f"\nNote: {markdown(n)}" for n in report.notes]
     return "\n".join(lines) + "\n"
 
@@ -81,7 +84,7 @@ def print_table(report: EvalReport, console=None) -> None:
         for name in ("metric", "difference", "value", "p", "p < 0.05"):
             tests.add_column(name)
         for row in _comparison_rows(report):
-            tests.add_row(*map(plain, row))
+            tests.add_row(*map(plain, [row[0], " - ".join(row[1]), *row[2:]]))
         console.print(tests)
     for note in report.notes:
         console.print(plain(f"note: {note}"))
