@@ -3,15 +3,19 @@
 transformers 5.x has no summarization task, so importing this module registers one (`import
 pipeline.hf_pipeline`; `import pipeline` alone stays free of torch and transformers). Inputs are article strings or dicts
 ({"id", "text", "title"}); outputs are the same result dicts the CLI prints. Choose a bisum YAML config with
-`pipeline("bilingual-summarization", bisum_config="hf-small")` (a name in configs/, or a path).
+`pipeline("bilingual-summarization", bisum_config="hf-small")` (a name in configs/, or a path). Importing this module
+also makes `transformers.pipeline` refuse `model=` for this task at once (see `_refusing_models`); a `pipeline`
+imported from transformers before this module keeps its hub lookup.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sized
 from pathlib import Path
 
 import torch
+import transformers
 from torch.utils.data import DataLoader
 from transformers import Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
@@ -156,6 +160,25 @@ def register() -> None:
         TASK, pipeline_class=BilingualSummarizationPipeline, pt_model=(), default={"model": (EmbeddedDefault(), None)},
         type="text",
     )
+    transformers.pipeline = transformers.pipelines.pipeline = _refusing_models(transformers.pipelines.pipeline)
+
+
+def _refusing_models(factory):
+    """`transformers.pipeline`, except that this task with a `model=` (a hub id or a path) is refused at once:
+    transformers would resolve it on the hub before the task is asked (offline: ~20 s of retries, then OSError).
+    Every other task, and this one without `model=`, goes to transformers unchanged."""
+    if getattr(factory, "_bisum", False):
+        return factory
+
+    @functools.wraps(factory)
+    def pipeline(task=None, model=None, *args, **kwargs):
+        if task == TASK and isinstance(model, (str, os.PathLike)) and not isinstance(model, EmbeddedDefault):
+            raise TypeError(f"{TASK} takes no Hugging Face model (got model={str(model)!r}): its models come from "
+                            "bisum_config=<config name or YAML path>, e.g. bisum_config='hf-small'")
+        return factory(task, model, *args, **kwargs)
+
+    pipeline._bisum = True
+    return pipeline
 
 
 register()

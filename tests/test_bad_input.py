@@ -918,3 +918,16 @@ def test_hf_pipeline_iterates_a_datasets_dataset(hf_pipe):
     rows = datasets.Dataset.from_list([{"id": "a", "text": GOOD_EN}, {"id": "b", "text": GOOD_ZH}])
     results = hf_pipe(rows, batch_size=2)
     assert [r["id"] for r in results] == ["a", "b"] and all("error" not in r for r in results)
+
+
+@pytest.mark.parametrize("model", ["gpt2", "./no-such-folder"])
+def test_hf_task_refuses_a_model_before_any_hub_lookup(model, monkeypatch):
+    import huggingface_hub
+
+    def no_hub(*args, **kwargs):
+        raise AssertionError("the hub was asked")
+
+    monkeypatch.setattr(huggingface_hub, "model_info", no_hub)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", no_hub)
+    with pytest.raises(TypeError, match="takes no Hugging Face model .* bisum_config"):
+        transformers.pipeline("bilingual-summarization", model=model)
