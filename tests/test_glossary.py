@@ -519,3 +519,16 @@ def test_a_user_form_that_a_shipped_entry_lists_is_the_users_and_the_shipped_ent
                            ("财政部将发行超长期特别国债，特别国债将用于重大项目。", ["超长期特别国债", "特别国债"])):
         found = detector.glossary(text, "zh", split_sentences(text, "zh"))
         assert [e.term_zh for e in found if e.category in ("custom", "bonds")] == expected
+
+
+@pytest.mark.parametrize("text, found", [
+    ("My mom said the Trading Moms group was fun.", []),  # an acronym in its own case only: MoM, not mom
+    ("Prices rose 0.5% MoM and 2% YoY in March.", ["month-on-month", "year-on-year"]),
+    ("50 Cent's G-Unit group released an album.", []),  # a name after a short capitalised token and a hyphen
+    ("The bank sold its asset management unit for 2 billion dollars.", ["asset management", "subsidiary", "US dollar"]),
+])
+def test_acronyms_in_their_own_case_and_name_parts(text, found):
+    from pipeline.glossary.detect import detector_for
+
+    detector = detector_for(None)
+    assert [detector.terms[i].en for _, _, i in detector.find(text, "en")] == found

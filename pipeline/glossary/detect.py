@@ -21,7 +21,7 @@ from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
 from ..segment import split_sentences
 from .context import Candidate, in_context, word_pattern
-from .terms import Term, capitals, is_acronym, load_terms
+from .terms import Term, capitals, is_acronym, load_terms, mixed_case
 
 
 # Plural forms whose singular is another word: "the Treasury" is a ministry, "an alternative" a choice,
@@ -61,8 +61,8 @@ def _number_forms(word: str) -> list[str]:
 
 def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
     """Regex for a surface form: singular and plural on the last word, hyphen or space between words,
-    case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf") or a short lower-case
-    abbreviation ("bp" must not match the company BP). A number form that another entry lists as its own
+    case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf"; or in its own mixed
+    case: "MoM" must not match "mom") or a short lower-case abbreviation ("bp" must not match the company BP). A number form that another entry lists as its own
     (`explicit`, lower case) is left to that entry."""
     words = form.split(" ")
     parts = [regex.escape(w).replace(r"\-", r"[-\s]?") for w in words[:-1]]
@@ -70,7 +70,7 @@ def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
                        if v == words[-1] or " ".join(words[:-1] + [v]).lower() not in explicit}, key=len, reverse=True)
     last = "(?:" + "|".join(regex.escape(v).replace(r"\-", r"[-\s]?") for v in variants) + ")"
     body = r"[-\s]+".join(parts + [last])
-    if capitals(form) or (form.isalpha() and form.islower() and len(form) <= 3):
+    if capitals(form) or mixed_case(form) or (form.isalpha() and form.islower() and len(form) <= 3):
         return body
     if regex.match(r"\p{Lu}[-\s]", form):  # "A-share", "S fund": the capital letter is not the article "a"
         return rf"(?=\p{{Lu}})(?i:{body})"
@@ -85,6 +85,8 @@ _LINE = regex.compile(r"[^\n]+")
 _PREFIXED = regex.compile(r"(?<![\p{L}\p{N}])(?i:non|ex|pre|post|anti|de|un|sub|semi|multi|inter|intra|mid|over|under"
                           r"|belt|self|cross)-$")
 _NAME_PART = regex.compile(r"\p{Lu}[\p{L}\p{N}]*-$")
+# A capitalised word right after a short capitalised token and a hyphen is part of a name: "G-Unit", "X-Men".
+_SHORT_NAME_PART = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{1,3}-$")
 _SHARE_CLASS = regex.compile(r"(?i:class)\s+$")
 _LATIN_WORDS = regex.compile(r"[A-Za-z]+")
 _THREE_WORDS = regex.compile(r"[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+[^A-Za-z\p{Han}]+[A-Za-z]+")
@@ -344,7 +346,8 @@ class TermDetector:
         before = text[max(0, start - 12):start]
         if start < 2 or text[start - 1] != "-":
             return _SHARE_CLASS.search(before) is not None
-        return _PREFIXED.search(before) is not None or (capitals(surface) and _NAME_PART.search(before) is not None)
+        return _PREFIXED.search(before) is not None or (capitals(surface) and _NAME_PART.search(before) is not None) \
+            or (surface[:1].isupper() and _SHORT_NAME_PART.search(before) is not None)
 
     def _key_pattern(self, key: str, ks: list[int]) -> regex.Pattern:
         """The alternation of the forms `ks` (those starting with `key`), compiled once."""

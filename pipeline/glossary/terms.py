@@ -85,6 +85,12 @@ def capitals(form: str) -> bool:
     return core.replace("-", "").replace(" ", "").replace("&", "").isupper()
 
 
+def mixed_case(form: str) -> bool:
+    """A short word with a capital after its first letter and small letters too: an acronym in its own case
+    ("MoM", "YoY", "QoQ")."""
+    return " " not in form and len(form) <= 6 and any(c.isupper() for c in form[1:]) and any(c.islower() for c in form)
+
+
 def is_acronym(form: str) -> bool:
     """A short capitalised word ("MLF", "M2", "M&A", "PE"): ambiguous unless the context shows finance."""
     return " " not in form and len(form) <= 6 and capitals(form)
