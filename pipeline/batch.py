@@ -28,7 +28,7 @@ from .config import Config, load_config
 from .core import BilingualSummarizer
 from .errors import EXIT_OK, EXIT_RECORDS_FAILED, BisumError, InputError, IOFailure, UsageError
 from .io import (OUTPUT_COLUMNS, TEXT_COLUMNS, RecordError, check_source, choose_columns, count_records, first_row,
-                 iter_records)
+                 is_stdin, iter_records)
 from .models import available_cores
 from .ray_engine import RayOptions
 from .schema import Article, ErrorInfo, ErrorRecord
@@ -282,7 +282,7 @@ def check_options(source, output: Path, *, resume: bool, overwrite: bool, worker
         raise IOFailure(f"{output}: is a file; with --output-format parquet, --output is a folder of shards")
     if str(output) == "-" and (resume or overwrite or output_format != "jsonl"):
         raise UsageError("--output - writes JSONL to stdout: --resume, --overwrite and parquet need a file or folder")
-    if str(output) == "-" or source == "-":
+    if str(output) == "-" or is_stdin(source):
         return
     if isinstance(source, (str, Path)):
         src = check_source(source)
@@ -316,7 +316,7 @@ def run_batch(source, output: str | Path, config: Config | str | None = None, *,
     out = Path(output)
     check_options(source, out, resume=resume, overwrite=overwrite, workers=workers, limit=limit,
                   batch_size=batch_size, output_format=output_format)
-    if ray is not None and source == "-":
+    if ray is not None and is_stdin(source):
         raise UsageError("--input - (stdin) is read by this process: use the local engine, or give Ray a file")
     if ray is not None:
         from .ray_engine import require

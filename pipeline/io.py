@@ -122,6 +122,11 @@ class RecordError(InputError):
         super().__init__(message, record=record, code=code)
 
 
+def is_stdin(source) -> bool:
+    """Whether a record source is "-" (JSONL on stdin)."""
+    return isinstance(source, str) and source == "-"
+
+
 def _is_dataframe(source) -> bool:
     return hasattr(source, "itertuples") and hasattr(source, "columns")
 
@@ -137,7 +142,7 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
     `source` is a path (.jsonl/.json/.ndjson, .csv/.tsv, .parquet, a `save_to_disk` folder, a folder of .txt
     files whose names become ids), "-" (JSONL on stdin), a `datasets.Dataset`, a pandas DataFrame or a list of
     dicts."""
-    if isinstance(source, str) and source == "-":  # JSONL on stdin
+    if is_stdin(source):
         yield from _jsonl_rows("<stdin>", "UTF-8", _utf8_lines(sys.stdin.buffer))
         return
     if _is_dataframe(source):  # iterating a DataFrame gives its column names: read its rows (NaN is no value)
@@ -249,7 +254,7 @@ def choose_columns(row: dict, id_field: str | None = None, text_field: str | Non
 def first_row(source) -> dict | None:
     """The first readable record of a path, list or dataset (for choosing columns before a run); None when there is
     none, or when `source` is an iterator that a peek would consume."""
-    if source == "-" or not isinstance(source, (str, Path)) and iter(source) is source:
+    if is_stdin(source) or not isinstance(source, (str, Path)) and iter(source) is source:
         return None
     return next((row for _, row in iter_rows(source) if not isinstance(row, RecordError)), None)
 

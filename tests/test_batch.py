@@ -215,3 +215,11 @@ def test_a_pretty_printed_json_file_is_read_as_its_records_or_refused_once(tmp_p
     broken.write_text('{\n  "id": "a",\n  "text": "Banks lent more."\n', encoding="utf-8")
     with pytest.raises(InputError, match="not a readable JSON document"):
         list(iter_records(broken))
+
+
+def test_run_batch_reads_a_dataframe(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame([{"id": "a", "article": "Banks lent more to small firms this year."}])
+    out = tmp_path / "out.jsonl"
+    assert run_batch(frame, out).done == 1 and json.loads(out.read_text(encoding="utf-8"))["id"] == "a"
