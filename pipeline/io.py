@@ -171,7 +171,7 @@ def iter_rows(source, id_field: str = "id", text_field: str = "text") -> Iterato
             yield from _txt_folder(p, id_field, text_field)
         return
     suffix = p.suffix.lower()
-    if suffix == ".json" and (_starts_with(p, b"[") or not _first_line_is_json(p)):
+    if suffix == ".json" and _pretty_printed(p):
         yield from _json_document(p)
     elif suffix in (".jsonl", ".json", ".ndjson"):
         yield from _jsonl(p)
@@ -214,8 +214,7 @@ def count_records(source) -> int | None:
                 return sum(_parquet_rows(shard) for shard in shards)
             return sum(1 for f in p.iterdir() if f.suffix.lower() == ".txt")
         suffix = p.suffix.lower()
-        if suffix in (".jsonl", ".ndjson") and p.is_file() or suffix == ".json" and p.is_file() and not \
-                _starts_with(p, b"[") and _first_line_is_json(p):
+        if suffix in (".jsonl", ".ndjson", ".json") and p.is_file() and not (suffix == ".json" and _pretty_printed(p)):
             return sum(1 for _ in _lines(p))
         if suffix == ".parquet" and p.is_file():
             return _parquet_rows(p)
@@ -387,16 +386,12 @@ def _starts_with(p: Path, prefix: bytes) -> bool:
         return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
 
 
-def _first_line_is_json(p: Path) -> bool:
-    """Whether the first non-blank line of a .json file is a whole JSON value (JSON lines), not the start of one
-    pretty-printed document."""
-    for _, text in _lines(p):
-        try:
-            json.loads(text or "")
-        except json.JSONDecodeError:
-            return False
+def _pretty_printed(p: Path) -> bool:
+    """Whether a .json file holds one document over many lines: it starts with "[", or its first non-blank line
+    is a lone "{" (json.dumps(indent=...), jq). Anything else is read as JSON lines, a bad line an error record."""
+    if _starts_with(p, b"["):
         return True
-    return True
+    return next((text.strip() == "{" for _, text in _lines(p)), False)
 
 
 def _json_document(p: Path):

@@ -211,6 +211,10 @@ def test_a_pretty_printed_json_file_is_read_as_its_records_or_refused_once(tmp_p
     lines.write_text('{"id": "a", "text": "Banks lent more."}\n{"id": "b", "text": "Rates fell."}\n', encoding="utf-8")
     assert [a.id for a in iter_records(one)] == ["a"]
     assert [a.id for a in iter_records(many)] == [a.id for a in iter_records(lines)] == ["a", "b"]
+    bad_first = tmp_path / "bad_first.json"  # JSON lines whose first line is broken: the others are still read
+    bad_first.write_text('not json\n{"id": "b", "text": "Rates fell."}\n', encoding="utf-8")
+    first, second = iter_records(bad_first)
+    assert first.code == "bad_json" and second.id == "b"
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "id": "a",\n  "text": "Banks lent more."\n', encoding="utf-8")
     with pytest.raises(InputError, match="not a readable JSON document"):
