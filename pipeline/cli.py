@@ -99,10 +99,10 @@ def cmd_batch(args) -> int:
     workers = given.pop("workers", 1)
     ray = RayOptions(address=given.pop("ray_address", None), **given) if args.engine == "ray" else None
     config = _config(args)
-    stats = run_batch(args.input, args.output, config, on_start=lambda: _announce(config), resume=args.resume, overwrite=args.overwrite,
+    stats = run_batch(args.input, args.output, config, resume=args.resume, overwrite=args.overwrite,
                       workers=workers, limit=args.limit, quiet=args.quiet, id_field=args.id_field,
                       text_field=args.text_field, batch_size=args.batch_size, ray=ray,
-                      output_format=args.output_format)
+                      output_format=args.output_format, on_start=lambda: _announce(config))
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(stats.codes.items()))
     print(f"done: {stats.done}, failed: {stats.failed}{f' ({codes})' if codes else ''}, skipped: {stats.skipped}"
           f"{f' ({stats.skipped_failed} of them failed earlier)' if stats.skipped_failed else ''}, "
@@ -481,12 +481,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    if args.verbose:
+    log = logging.getLogger("bisum")
+    if args.verbose and not log.handlers:  # once per process, however often main() runs
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("bisum: %(message)s"))
-        log = logging.getLogger("bisum")
         log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         return args.func(args)
     except BisumError as exc:

@@ -106,7 +106,8 @@ _EN_DENOMINATORS = {w: d for d, forms in enumerate(
     ["", "", "half halves", "third thirds", "quarter quarters", "fifth fifths", "sixth sixths", "seventh sevenths",
      "eighth eighths", "ninth ninths", "tenth tenths"]) for w in forms.split()}
 _EN_FRACTION = regex.compile(
-    r"(?<![\p{L}-])(?<!(?:first|last|past|next|previous|recent|consecutive)\s+)(?P<a>one|a|two|three|four|five|six|seven|eight|nine)(?:-(?P<b>"
+    r"(?<![\p{L}-])(?<!(?:first|last|past|next|previous|recent|consecutive)\s+)"
+    r"(?P<a>one|a|two|three|four|five|six|seven|eight|nine)(?:-(?P<b>"
     + "|".join(_EN_DENOMINATORS) + r")|\s(?P<b>" + "|".join(_EN_DENOMINATORS) + r")(?=\s+of\b))(?![\p{L}])",
     regex.IGNORECASE)
 

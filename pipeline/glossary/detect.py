@@ -62,8 +62,8 @@ def _number_forms(word: str) -> list[str]:
 def _english_pattern(form: str, explicit: frozenset[str] = frozenset()) -> str:
     """Regex for a surface form: singular and plural on the last word, hyphen or space between words,
     case-insensitive unless the form is an acronym (all capitals: "MLF" must not match "mlf"; or in its own mixed
-    case: "MoM" must not match "mom") or a short lower-case abbreviation ("bp" must not match the company BP). A number form that another entry lists as its own
-    (`explicit`, lower case) is left to that entry."""
+    case: "MoM" must not match "mom") or a short lower-case abbreviation ("bp" must not match the company BP). A
+    number form that another entry lists as its own (`explicit`, lower case) is left to that entry."""
     words = form.split(" ")
     parts = [regex.escape(w).replace(r"\-", r"[-\s]?") for w in words[:-1]]
     variants = sorted({v for v in _number_forms(words[-1])

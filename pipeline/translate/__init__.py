@@ -187,9 +187,9 @@ def _notices(failed: list[dict[str, list[str]]], source: str, field: str) -> lis
     return out
 
 
-__all__ = ["TRANSLATORS", "ModelTranslator", "TranslateStage", "TranslatorBackend"]
-
-
 def _disabled(config: TranslateConfig, source: str, target: str) -> str:
     return ("translation is disabled by config (translate.backend: none)" if config.backend == "none"
             else f"no {source}_{target} model is configured (translate.{source}_{target}: null)")
+
+
+__all__ = ["TRANSLATORS", "ModelTranslator", "TranslateStage", "TranslatorBackend"]
