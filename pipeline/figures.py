@@ -4,7 +4,7 @@ different renderings of one quantity compare equal: "1.2 trillion yuan" = "1.2�
 not state) and translation (protection, and the check that every number of the source is translated)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -46,7 +46,7 @@ _ZH_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _EN = regex.compile(
     rf"""(?<![\p{{Latin}}\d.,])(?<!\p{{Latin}}-)(?<!双)(?P<cur>US\$|HK\$|[$£€¥]|(?:RMB|CNY|USD|HKD|GBP|EUR|JPY)\s?|[A-Z]{{3}}(?=\d))?(?P<num>{_NUMBER})(?![\d])"""
-    r"""(?:\s?(?P<scale>trillion|billion|million|thousand|tn|bln|bn|mln|mn|m|k|b)(?![\p{Latin}\d]))?"""
+    r"""(?:\s{0,2}(?P<scale>trillion|billion|million|thousand|tn|bln|bn|mln|mn|m|k|b)(?![\p{Latin}\d]))?"""
     r"""(?:\s?(?P<unit>%|percentage\s+points?|per\s?cent|percent|basis\s+points?|bps|bp(?![\p{L}])|yuan|"""
     r"""renminbi|dollars?|pounds?|euros?|yen|元|美元|港元|欧元|日元|英镑))?""",
     regex.IGNORECASE,
@@ -129,9 +129,12 @@ class Quantity:
     end: int
     step: float          # half a unit of the last written digit, in base units: the rounding it allows
     scale: float = 1.0   # the scale word's factor (million, 亿, ...), 1 without one
+    area: float | None = None  # an area unit's size in hectares (亩 1/15, acre 0.4047), None for no area
 
     def supported_by(self, other: "Quantity") -> bool:
         """True when `other` (from the source) states this quantity, allowing for rounding."""
+        if self.area and other.area and self.area != other.area:  # 7.5万亩 = 5,000 hectares
+            return abs(self.value * self.area - other.value * other.area) <= _AREA_TOLERANCE * other.value * other.area
         if self.kind != other.kind and {self.kind, other.kind} not in ({"year", "number"}, {"percent", "pp"}):
             return False
         if self.currency and other.currency and self.currency != other.currency:
@@ -197,6 +200,28 @@ def _month_number(name: str) -> int:
     return next(i for i, month in enumerate(_MONTHS, start=1) if month.startswith(name.rstrip(".")[:3]))
 
 
+# Area units and their size in hectares: Chinese news writes land in 亩 (mu), English translations often convert it
+# to hectares (7.5万亩 = 5,000 hectares), rounding the result.
+_AREAS = regex.compile(r"\s?(?:(?P<mu>多|余)?(?P<zh>英亩|亩|公顷|平方公里)|(?P<en>hectares?|ha|acres?|square\s+kilomet(?:re|er)s?"
+                       r"|sq\.?\s?km|km2|km²|mu)(?![\p{L}]))", regex.IGNORECASE)
+_HECTARES = {"亩": 1 / 15, "英亩": 0.4047, "公顷": 1.0, "平方公里": 100.0, "hectare": 1.0, "hectares": 1.0, "ha": 1.0, "acre": 0.4047,
+             "acres": 0.4047, "mu": 1 / 15, "sq km": 100.0, "sqkm": 100.0, "sq.km": 100.0, "sq. km": 100.0,
+             "km2": 100.0, "km²": 100.0}
+_AREA_TOLERANCE = 0.03  # a converted area is rounded: 7.5万亩 is 5,000 ha, 100万亩 "about 66,700 hectares"
+# "US$2. 4 trillion": a decimal point followed by a space before the scale word, a typesetting slip.
+_SPLIT_DECIMAL = regex.compile(r"(?<=\d)\. (\d+)(?=\s?(?:trillion|billion|million)\b)", regex.IGNORECASE)
+
+
+def _with_area(q: Quantity, text: str) -> Quantity:
+    """`q` with the size of its area unit when one follows it."""
+    match = _AREAS.match(text, q.end)
+    if not match or q.kind != "number":
+        return q
+    unit = " ".join((match.group("zh") or match.group("en")).lower().split())
+    factor = _HECTARES.get(unit) or (100.0 if unit.startswith("square") else None)
+    return q if factor is None else replace(q, area=factor)
+
+
 # Full-width digits, point and percent sign read as their ASCII forms (one character for one: offsets hold).
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
@@ -204,7 +229,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.
 def extract(text: str) -> list[Quantity]:
     """All quantities in `text` (English and Chinese renderings, mixed text allowed)."""
     found: list[Quantity] = []
-    text = text.translate(_FULL_WIDTH)
+    text = _SPLIT_DECIMAL.sub(lambda m: "." + m.group(1) + " ", text.translate(_FULL_WIDTH))
 
     def free(start: int, end: int) -> bool:
         return not any(q.start < end and start < q.end for q in found)
@@ -276,7 +301,7 @@ def extract(text: str) -> list[Quantity]:
             scale = _EN_SCALES[match.group("scale").lower()]
             found.append(Quantity(0.5 * scale, "number", _CURRENCIES.get((match.group("cur") or "").lower()),
                                   match.group(), match.start(), match.end(), 0.05 * scale, scale))
-    return _join_ranges(text, sorted(found, key=lambda q: q.start))
+    return [_with_area(q, text) for q in _join_ranges(text, sorted(found, key=lambda q: q.start))]
 
 
 def _fractions(text: str) -> list[Quantity]:
@@ -395,8 +420,10 @@ def _stated(q: Quantity, text: str, others: list[Quantity], numbers: set[float],
         return True
     if q.kind == "year" and "year_on_year" in cues and _COMPARED.search(text[max(0, q.start - 14):q.start]):
         return True
-    # a plain count or a month may be written in words on the other side ("six consecutive years")
-    return q.kind in ("number", "month") and q.scale == 1.0 and q.value in numbers
+    # a plain count or a month may be written in words on the other side ("six consecutive years"), unless that
+    # side writes the same number with another area unit (3,000 acres is not 3,000亩)
+    return (q.kind in ("number", "month") and q.scale == 1.0 and q.value in numbers
+            and not any(o.area != q.area and o.value == q.value for o in others))
 
 
 def compare(source: str, output: str) -> FigureCheck:

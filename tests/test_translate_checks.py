@@ -36,6 +36,10 @@ DETECTOR = detector_for(None)
     ("半数以上的企业实现盈利。", "More than 50% of the firms made a profit."),
     ("出口比2016年增长8%。", "Exports rose 8% year-on-year."),
     ("新的一年里，银行将推出更多产品。", "In the new year, banks will launch more products."),
+    ("全镇七点五万亩青花椒已成为支柱产业。", "Green peppers on 5,000 hectares are the town's main industry."),
+    ("农场占地3000英亩。", "The farm covers 3,000 acres."),
+    ("园区规划面积50平方公里。", "The park is planned to cover 5,000 hectares."),
+    ("Growth may reach US$2. 4 trillion by 2025.", "到2025年增长可达2.4万亿美元。"),
 ])
 def test_figures_rendered_in_the_other_language_pass(source, output):
     found = compare(source, output)
@@ -55,6 +59,8 @@ def test_figures_rendered_in_the_other_language_pass(source, output):
     ("Output grew in the first three quarters of 2023.", "前三季度产量增长。", ["2023"], []),  # no fraction there
     ("出口比2016年增长8%。", "Exports rose 8%.", ["2016年"], []),  # the year a comparison is with needs a word
     ("半数以上的企业实现盈利。", "More than 40% of the firms made a profit.", [], ["40%"]),
+    ("农场占地3000亩。", "The farm covers 3,000 acres.", ["3000"], ["3,000"]),  # a mu is not an acre
+    ("全镇七点五万亩青花椒。", "Green peppers on 7,500 hectares.", ["七点五万"], ["7,500"]),
 ])
 def test_changed_dropped_and_invented_figures_are_found(source, output, missing, added):
     found = compare(source, output)
@@ -104,6 +110,22 @@ def test_names_need_a_counterpart_and_no_organisation_is_invented():
         {"entity_unmatched": [], "entity_added": []}
     assert entities("NHS英格兰签署了合同。", "The health service signed a contract.", "zh", "en",
                     DETECTOR)["entity_unmatched"] == ["NHS"]
+
+
+@pytest.mark.parametrize("source, output, unmatched", [
+    # an acronym the sentence spells out: the full name's rendering is its counterpart, at every use
+    ("State Grid Corporation of China (SGCC) and SGCC's partner met.", "国家电网公司及其合作伙伴会面。", []),
+    ("NAT (National Aids Trust) welcomed the plan.", "英国艾滋病信托基金欢迎该计划。", []),
+    # an acronym that begins a longer name is rendered with it
+    ("Firms must obey UN Security Council resolutions.", "企业必须遵守安理会决议。", []),
+    # full-width letters are the same name; a currency prefix is no name
+    ("A PECC study gave HK$20 million.", "ＰＥＣＣ的研究给出两千万港币。", []),
+    # still flagged: an acronym dropped, and one whose parenthesis spells another name
+    ("The deal was backed by GMB.", "该交易得到工会支持。", ["GMB"]),
+    ("The Trade Union Congress (GMB) backed it.", "职工大会支持该交易。", ["GMB"]),
+])
+def test_acronyms_defined_or_part_of_a_name_need_no_copy(source, output, unmatched):
+    assert entities(source, output, "en", "zh", DETECTOR)["entity_unmatched"] == unmatched
 
 
 def test_glossary_terms_need_their_form_or_its_head_word():
