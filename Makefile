@@ -46,7 +46,7 @@ test: venv
 
 # Benchmarks read ../shared/data and skip data sets that are absent: `make bench-NAME` runs
 # benchmarks/NAME.py (cleaning, summarize, faithfulness, evaluation, glossary, batch, startup, models, long).
-BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models long llm translate language
+BENCHES := cleaning summarize faithfulness evaluation glossary batch startup models long llm translate language serve
 .PHONY: $(addprefix bench-,$(BENCHES))
 bench_file = benchmarks/$(if $(filter summarize,$(1)),summarize_extractive,$(1)).py
 

@@ -139,7 +139,7 @@ def create_app(config=None, limits: Limits = Limits()) -> Starlette:
             return refused
         form = await request.form(max_files=1, max_fields=20, max_part_size=limits.article_bytes)
         try:
-            text = form.get("text") or ""
+            text = (form.get("text") or "").replace("\r\n", "\n")  # a browser sends a text box's lines as CRLF
             upload = form.get("file")
             if upload is not None and not isinstance(upload, str) and upload.filename:
                 try:
