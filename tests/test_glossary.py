@@ -2,6 +2,7 @@ import opencc
 import pytest
 
 from pipeline.glossary import TermDetector, load_terms
+from pipeline.glossary.detect import detector_for
 from pipeline.segment import split_sentences
 
 TERMS = load_terms()
@@ -106,7 +107,7 @@ def test_ambiguous_forms_count_with_evidence(text, lang, expected):
     ("Regulators imposed a fine of 5 million yuan on the brokerage.", "en",
      [("fine", "administrative penalty"), ("brokerage", "securities company")]),
     ("Investors bought trust products worth 3 billion yuan; the trust defaulted in May.", "en",
-     [("trust products", "trust"), ("trust", "trust")]),
+     [("trust products", "trust"), ("trust", "trust"), ("defaulted", "default")]),
     ("We raised our full-year outlook.", "en", [("outlook", "guidance")]),
     ("Our outlook for the economy is cautious.", "en", []),
     ("公司上调全年指引，该债券期限为5年。", "zh", [("指引", "guidance"), ("期限", "maturity")]),
@@ -134,7 +135,8 @@ def test_strict_forms_need_their_own_evidence_close_by(text, lang, expected):
     ("The miner said gold reserves at the mine rose 5%, and its shares rose 3%.", "en", []),
     ("We are developing custom ASIC solutions, and revenue rose 12%.", "en", [("revenue", "operating revenue")]),
     ("ASIC fined the bank A$10 million.", "en", [("ASIC", "Australian Securities and Investments Commission")]),
-    ("Aerospace continues to weigh on CIT with revenues down 8%.", "en", []),  # a business unit, not the tax
+    # a business unit, not the tax; the revenues are a finance sentence's
+    ("Aerospace continues to weigh on CIT with revenues down 8%.", "en", [("revenues", "operating revenue")]),
     ("The charge for inventory layer liquidations cut profit.", "en", [("inventory", "inventory")]),
     ("Replica kits sold well during the Euro 2004 tournament, and profit rose.", "en", []),
     ("Cuba's convertible peso was withdrawn, the central bank said.", "en", [("central bank", "central bank")]),
@@ -532,3 +534,33 @@ def test_acronyms_in_their_own_case_and_name_parts(text, found):
 
     detector = detector_for(None)
     assert [detector.terms[i].en for _, _, i in detector.find(text, "en")] == found
+
+
+def test_the_domain_model_tells_finance_from_general_text():
+    from pipeline.glossary import domain
+
+    en, zh = domain.model("en"), domain.model("zh")
+    assert en.probability("Bond yields rose as the central bank signalled further rate cuts.") > 0.7
+    assert en.probability("The striker scored twice before half-time and the fans sang.") < 0.2
+    assert zh.probability("央行下调存款准备金率，释放长期资金。") > 0.7
+    assert zh.probability("他在电影里扮演一位老师，观众非常喜欢。") < zh.probability("银行贷款利率下降。")
+    assert en.probability("") == 0.5  # no word: no opinion
+
+
+@pytest.mark.parametrize("text, lang, term", [
+    ("Inflation picked up last month.", "en", "inflation"),
+    ("Oil futures slipped.", "en", "futures"),
+    ("A股今日收涨。", "zh", "A-share"),
+    ("公司宣布配股计划。", "zh", "rights issue"),
+])
+def test_an_ambiguous_form_in_a_plain_finance_sentence_is_found(text, lang, term):
+    detector = detector_for(None)
+    assert [detector.terms[i].en for _, _, i in detector.find(text, lang)] == [term]
+
+
+def test_the_domain_does_not_vouch_for_an_ambiguous_form_in_its_everyday_sense():
+    detector = detector_for(None)
+    text = "On the way to the concert the tyre inflation warning came on, so we stopped at a garage."
+    assert detector.find(text, "en") == []
+    sports = "The winger joined on a short spell and his option to stay was taken up by the club after the match."
+    assert [detector.terms[i].en for _, _, i in detector.find(sports, "en")] == []

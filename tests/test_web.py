@@ -139,3 +139,11 @@ def test_concurrent_requests_get_their_own_results(server, summarizer):
 def test_only_loopback_is_quiet():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_a_budget_or_language_variant_shares_the_loaded_models(summarizer):
+    other = summarizer.variant("zh", {"max_sentences": 1})
+    assert other.translate_stage is summarizer.translate_stage and other.detector is summarizer.detector
+    assert (other.config.language, other.config.summarize.max_sentences, other.config.summarize.max_share) == \
+        ("zh", 1, None)
+    assert summarizer.config.summarize.max_sentences == 3 and summarizer.config.language == "auto"
