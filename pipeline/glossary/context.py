@@ -158,9 +158,10 @@ def _shift(article: float, sentence: float) -> int:
 
 
 def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[int, regex.Pattern],
-               entry_against: dict[int, regex.Pattern]) -> list[Candidate]:
+               entry_against: dict[int, regex.Pattern], by_domain: bool = True) -> list[Candidate]:
     """The candidates (in text order) that survive the qualifier and evidence checks (see the module
-    docstring). Each sentence is scored once, so the cost stays linear in the text."""
+    docstring); `by_domain` False leaves the domain model out (FINANCE). Each sentence is scored once, so the cost
+    stays linear in the text."""
     spaced = profile(lang).word_spaces
     lex = lexicon(lang)
     kept = [c for c in found if not c.generic or _qualifier(text, c, lex, spaced) in (None, *lex.home)]
@@ -169,7 +170,7 @@ def in_context(text: str, lang: Lang, found: list[Candidate], entry_cues: dict[i
     plain = {c.idx for c in kept if not c.ambiguous}
     spans = _sentence_spans(text)
     starts = [s for s, _ in spans]
-    judge = domain.model(lang)
+    judge = domain.model(lang) if by_domain else None
     article = judge.probability(text) if judge is not None else None
     by_sentence: dict[int, list[Candidate]] = {}
     for cand in kept:

@@ -269,12 +269,14 @@ class TermDetector:
             pos += len(pair.word)
         return out
 
-    def find(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int]]:
+    def find(self, text: str, lang: Lang, context: bool = True, domain: bool = True) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every occurrence, leftmost-longest and non-overlapping, and
-        (unless `context` is False) qualified institution words and unsupported ambiguous forms are left out."""
-        return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang, context)]
+        (unless `context` is False) qualified institution words and unsupported ambiguous forms are left out;
+        `domain` False: an ambiguous form needs its evidence whatever the domain of the text (context.py)."""
+        return [(start, end, idx) for start, end, idx, _ in self.find_forms(text, lang, context, domain)]
 
-    def find_forms(self, text: str, lang: Lang, context: bool = True) -> list[tuple[int, int, int, bool]]:
+    def find_forms(self, text: str, lang: Lang, context: bool = True,
+                   domain: bool = True) -> list[tuple[int, int, int, bool]]:
         """Like `find`, with True where the text uses a discouraged variant of the term. English sentences
         inside Chinese text are searched as English, Chinese passages inside English text as Chinese."""
         spaced = profile(lang).word_spaces
@@ -287,11 +289,11 @@ class TermDetector:
             for line in _LINE.finditer(searched):  # no form holds a line break; memory stays per line
                 found += self._find_segmented(line.group(), line.start())
         if context:
-            found = in_context(searched, lang, found, self._cues[lang], self._against[lang])
+            found = in_context(searched, lang, found, self._cues[lang], self._against[lang], domain)
         out = [(c.start, c.end, c.idx, c.variant) for c in found]
         for start, end in other:
             out += [(s + start, e + start, idx, variant)
-                    for s, e, idx, variant in self.find_forms(text[start:end], other_lang, context)]
+                    for s, e, idx, variant in self.find_forms(text[start:end], other_lang, context, domain)]
         return sorted(out) if other else out
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
@@ -364,7 +366,7 @@ class TermDetector:
         present = {idx for _, _, idx, variant in self.find_forms(translation, target_lang, context=False) if not variant}
         amounts = [(q.start, q.end) for q in extract(source) if q.currency]
         out = []
-        for start, end, idx in self.find(source, source_lang):
+        for start, end, idx in self.find(source, source_lang, domain=False):
             term = self.terms[idx]
             if idx in present or any(s <= start and (end <= e or start == e) for s, e in amounts):
                 continue
