@@ -566,3 +566,16 @@ def test_the_domain_does_not_vouch_for_an_ambiguous_form_in_its_everyday_sense()
     assert detector.find(text, "en") == []
     sports = "The winger joined on a short spell and his option to stay was taken up by the club after the match."
     assert [detector.terms[i].en for _, _, i in detector.find(sports, "en")] == []
+
+
+def test_an_acronym_the_text_defines_as_another_name_is_not_the_entry():
+    detector = detector_for(None)
+
+    def found(text):
+        return [(text[s:e], detector.terms[i].en) for s, e, i in detector.find(text, "en")]
+
+    charts = "The Official UK Charts Company (OCC) said the OCC would change its rules."
+    assert not [f for f in found(charts) if f[0] == "OCC"]
+    assert ("OCC", "Office of the Comptroller of the Currency") in found(
+        "The Office of the Comptroller of the Currency (OCC) fined the bank; the OCC said more fines may follow.")
+    assert ("PBOC", "People's Bank of China") in found("The People's Bank of China (PBOC) cut rates again.")

@@ -17,6 +17,7 @@ import regex
 
 from ..figures import currencies, currency, extract
 from ..lang import profile
+from ..lang.acronyms import definitions
 from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
 from ..segment import split_sentences
@@ -290,11 +291,30 @@ class TermDetector:
                 found += self._find_segmented(line.group(), line.start())
         if context:
             found = in_context(searched, lang, found, self._cues[lang], self._against[lang], domain)
+            if spaced:
+                found = self._not_defined_otherwise(searched, found)
         out = [(c.start, c.end, c.idx, c.variant) for c in found]
         for start, end in other:
             out += [(s + start, e + start, idx, variant)
                     for s, e, idx, variant in self.find_forms(text[start:end], other_lang, context, domain)]
         return sorted(out) if other else out
+
+    def _not_defined_otherwise(self, text: str, found: list[Candidate]) -> list[Candidate]:
+        """Drops an acronym that the text defines as another name: "The Official UK Charts Company (OCC)" is not
+        the Office of the Comptroller of the Currency. A definition matches the entry when at least half the
+        content words of its English name or one of its aliases are in it."""
+        defined = definitions(text) if any(is_acronym(text[c.start:c.end]) for c in found) else {}
+        if not defined:
+            return found
+
+        def words(name: str) -> set[str]:
+            return {w for w in regex.findall(r"[a-z]+", name.lower()) if w not in ("of", "and", "the", "for", "s")}
+
+        def same(idx: int, name: str) -> bool:
+            term, have = self.terms[idx], words(name)
+            return any(len(words(n) & have) * 2 >= len(words(n)) for n in (term.en, *term.aliases_en) if words(n))
+
+        return [c for c in found if text[c.start:c.end] not in defined or same(c.idx, defined[text[c.start:c.end]])]
 
     def _find_segmented(self, text: str, offset: int) -> list[Candidate]:
         """Leftmost-longest, non-overlapping matches starting where a jieba word starts (or inside a word that

@@ -14,18 +14,14 @@ import regex
 from ..config import read_yaml
 from ..figures import compare
 from ..glossary.detect import TermDetector
+from ..lang.acronyms import ACRONYM, definitions
 
 _LATIN_WORD = regex.compile(r"(?<![A-Za-z0-9&])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![A-Za-z0-9&])")
 _HAN = regex.compile(r"\p{Han}+")
 _URL = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+|(?<![\w.])[\w-]+(?:\.[\w-]+)*\.(?:com|cn|org|net|gov|io)\b")
-# Names written in Latin letters that a translation into Chinese keeps as they are: acronyms (CISA, NHS) and
-# words with a capital after a small letter (iPhone, eMarketer).
-# A currency prefix (HK$, US$) is a figure's, not a name.
-_KEPT_NAME = regex.compile(r"(?<![\p{L}\d&])(?:[A-Z][A-Z&]*[A-Z]|[a-z]+[A-Z]\p{L}{2,})(?![\p{L}\d&$])")
 # An acronym written right before a capitalised word is part of a longer name ("UN Security Council", "CPC National
 # Congress"), which a translation renders as a whole (安理会, 十九大).
 _NAME_GOES_ON = regex.compile(r"[ -](?:[A-Z][a-z]|[A-Z]{2})")
-_MINOR = {"of", "and", "the", "for", "&", "de", "in", "on"}
 # Currency codes and Roman numerals are not names: figures.py compares amounts, and "Phase II" is 二期.
 _NOT_NAMES = {"RMB", "USD", "CNY", "HKD", "GBP", "EUR", "JPY", "KRW", "RUB", "INR", "AUD", "CAD", "CHF", "SGD",
               "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
@@ -108,8 +104,9 @@ def entities(source: str, output: str, source_lang: str, target_lang: str,
     Organisations: the glossary's regulators, found in either language."""
     source, output = unicodedata.normalize("NFKC", source), unicodedata.normalize("NFKC", output)  # ＰＥＣＣ: PECC
     source_terms = _spans(detector, source, source_lang, context=False)
-    pattern = _LATIN_WORD if source_lang == "zh" else _KEPT_NAME
-    unmatched, defined = [], _spelled_out(source) if source_lang == "en" else set()
+    # from English: the names a translation into Chinese keeps as written (acronyms.ACRONYM: CISA, NHS, iPhone)
+    pattern = _LATIN_WORD if source_lang == "zh" else ACRONYM
+    unmatched, defined = [], set(definitions(source)) if source_lang == "en" else set()
     for m in pattern.finditer(source):
         name = m.group()
         if name in _NOT_NAMES or name in defined or _inside(source_terms, m.start(), m.end()):
@@ -124,30 +121,6 @@ def entities(source: str, output: str, source_lang: str, target_lang: str,
     added = [output[s:e] for s, e, idx in _spans(detector, output, target_lang, context=False)
              if idx not in named and _entity(detector.terms[idx])]
     return {"entity_unmatched": list(dict.fromkeys(unmatched)), "entity_added": list(dict.fromkeys(added))}
-
-
-def _spelled_out(text: str) -> set[str]:
-    """Acronyms the sentence defines by their full name next to them: "State Grid Corporation of China (SGCC)",
-    "NAT (National Aids Trust)". The full name's rendering is then the counterpart of every use in the sentence."""
-    found = set()
-    for m in _KEPT_NAME.finditer(text):
-        before, after = text[max(0, m.start() - 120):m.start()], text[m.end():m.end() + 120]
-        if before.endswith("(") and after.startswith(")"):
-            words = regex.findall(r"[\p{L}&'’]+", before[:-1])[-12:]
-        elif after.lstrip().startswith("("):
-            words = regex.findall(r"[\p{L}&'’]+", after.lstrip()[1:].split(")", 1)[0])
-        else:
-            continue
-        initials = "".join(w[0] for w in words if w.lower() not in _MINOR and w[0].isupper())
-        if _in_order(m.group().replace("&", ""), initials):
-            found.add(m.group())
-    return found
-
-
-def _in_order(letters: str, initials: str) -> bool:
-    """Whether `letters` end the string `initials` as a subsequence (SGCC in ...SGCC, QOCIP in QOCIP)."""
-    rest = iter(initials[-2 * len(letters):])
-    return all(ch in rest for ch in letters)
 
 
 # check name (translate.checks) -> check; the codes each one raises are in pipeline/errors.py WARNINGS.
