@@ -579,3 +579,13 @@ def test_an_acronym_the_text_defines_as_another_name_is_not_the_entry():
     assert ("OCC", "Office of the Comptroller of the Currency") in found(
         "The Office of the Comptroller of the Currency (OCC) fined the bank; the OCC said more fines may follow.")
     assert ("PBOC", "People's Bank of China") in found("The People's Bank of China (PBOC) cut rates again.")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Clint Eastwood's Million Dollar Baby led the Oscar hopefuls.", []),
+    ("The film was rated by the British Board of Film Classification.", []),
+    ("Dividend payouts rose 5% as profit grew.", [("Dividend", "dividend")]),  # a capital that starts a sentence
+])
+def test_a_lower_case_form_capitalised_inside_a_name_is_a_word_of_that_name(text, found):
+    detector = detector_for(None)
+    assert [(text[s:e], detector.terms[i].en) for s, e, i in detector.find(text, "en")] == found

@@ -101,6 +101,9 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
+_NAME_GOES_ON = regex.compile(r"(?:\s+(?:of|and|the|for|&))*\s+\p{Lu}\p{Ll}")
+
+
 def _cuts_run(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] begins or ends inside a run of Latin letters (a form inside another acronym) or of
     digits ("M1" in the M10 wafer size; "50ETF" keeps its ETF)."""
@@ -292,12 +295,25 @@ class TermDetector:
         if context:
             found = in_context(searched, lang, found, self._cues[lang], self._against[lang], domain)
             if spaced:
-                found = self._not_defined_otherwise(searched, found)
+                found = [c for c in self._not_defined_otherwise(searched, found) if not self._in_a_name(searched, c)]
         out = [(c.start, c.end, c.idx, c.variant) for c in found]
         for start, end in other:
             out += [(s + start, e + start, idx, variant)
                     for s, e, idx, variant in self.find_forms(text[start:end], other_lang, context, domain)]
         return sorted(out) if other else out
+
+    def _in_a_name(self, text: str, c: Candidate) -> bool:
+        """A form written in lower case in the term base, capitalised here with a capitalised word after it (past
+        "of", "and", "the"), is a word of a title or a name: "Million Dollar Baby", "the British Board of Film
+        Classification", "the Inflation Reduction Act"."""
+        surface = text[c.start:c.end]
+        if not surface[:1].isupper() or surface.isupper():
+            return False
+        term = self.terms[c.idx]
+        lower = {f.lower() for f in (term.en, *term.aliases_en) if f[:1].islower()}
+        if surface.lower() not in lower:
+            return False
+        return bool(_NAME_GOES_ON.match(text, c.end))
 
     def _not_defined_otherwise(self, text: str, found: list[Candidate]) -> list[Candidate]:
         """Drops an acronym that the text defines as another name: "The Official UK Charts Company (OCC)" is not
