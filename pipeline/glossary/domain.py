@@ -45,7 +45,7 @@ class DomainModel:
         seen = {bucket(w, len(self.weights)) for w in words(text, self.lang)}
         if not seen:
             return 0.5
-        z = self.bias + sum(self.weights[b] for b in seen) / math.sqrt(len(seen))
+        z = self.bias + sum(self.weights[b] for b in sorted(seen)) / math.sqrt(len(seen))  # a fixed order
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self) -> str:
