@@ -202,7 +202,7 @@ def _month_number(name: str) -> int:
 
 # Area units and their size in hectares: Chinese news writes land in 亩 (mu), English translations often convert it
 # to hectares (7.5万亩 = 5,000 hectares), rounding the result.
-_AREAS = regex.compile(r"\s?(?:(?P<mu>多|余)?(?P<zh>英亩|亩|公顷|平方公里)|(?P<en>hectares?|ha|acres?|square\s+kilomet(?:re|er)s?"
+_AREAS = regex.compile(r"\s?(?:(?:多|余)?(?P<zh>英亩|亩|公顷|平方公里)|(?P<en>hectares?|ha|acres?|square\s+kilomet(?:re|er)s?"
                        r"|sq\.?\s?km|km2|km²|mu)(?![\p{L}]))", regex.IGNORECASE)
 _HECTARES = {"亩": 1 / 15, "英亩": 0.4047, "公顷": 1.0, "平方公里": 100.0, "hectare": 1.0, "hectares": 1.0, "ha": 1.0, "acre": 0.4047,
              "acres": 0.4047, "mu": 1 / 15, "sq km": 100.0, "sqkm": 100.0, "sq.km": 100.0, "sq. km": 100.0,

@@ -17,7 +17,7 @@ import regex
 
 from ..figures import currencies, currency, extract
 from ..lang import profile
-from ..lang.acronyms import definitions
+from ..lang.acronyms import MINOR_WORDS, definitions
 from ..lang.zh import jieba, jieba_rs
 from ..schema import GlossaryEntry, Lang, Occurrence, Sentence
 from ..segment import split_sentences
@@ -324,7 +324,7 @@ class TermDetector:
             return found
 
         def words(name: str) -> set[str]:
-            return {w for w in regex.findall(r"[a-z]+", name.lower()) if w not in ("of", "and", "the", "for", "s")}
+            return {w for w in regex.findall(r"[a-z]+", name.lower()) if w not in MINOR_WORDS and w != "s"}
 
         def same(idx: int, name: str) -> bool:
             term, have = self.terms[idx], words(name)

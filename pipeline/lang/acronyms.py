@@ -7,7 +7,8 @@ import regex
 
 # All capitals, or a capital after small letters (CISA, S&P, eMarketer): names an acronym pattern can match.
 ACRONYM = regex.compile(r"(?<![\p{L}\d&])(?:[A-Z][A-Z&]*[A-Z]|[a-z]+[A-Z]\p{L}{2,})(?![\p{L}\d&$])")
-_MINOR = {"of", "and", "the", "for", "&", "de", "in", "on"}
+# Small words inside a name that give no initial ("Bank of China": BC).
+MINOR_WORDS = {"of", "and", "the", "for", "&", "de", "in", "on"}
 _WORD = regex.compile(r"[\p{L}&'’]+")
 
 
@@ -16,10 +17,10 @@ def _name_before(text: str) -> list[str]:
     words = _WORD.findall(text)[-12:]
     run: list[str] = []
     for word in reversed(words):
-        if not (word[0].isupper() or word.lower() in _MINOR):
+        if not (word[0].isupper() or word.lower() in MINOR_WORDS):
             break
         run.insert(0, word)
-    while run and run[0].lower() in _MINOR:
+    while run and run[0].lower() in MINOR_WORDS:
         run.pop(0)
     return run
 
@@ -35,7 +36,7 @@ def definitions(text: str) -> dict[str, str]:
             words = _WORD.findall(after.lstrip()[1:].split(")", 1)[0])
         else:
             continue
-        initials = "".join(w[0] for w in words if w.lower() not in _MINOR and w[0].isupper())
+        initials = "".join(w[0] for w in words if w.lower() not in MINOR_WORDS and w[0].isupper())
         if words and _in_order(m.group().replace("&", ""), initials):
             found.setdefault(m.group(), " ".join(words))
     return found
